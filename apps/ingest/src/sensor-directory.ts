@@ -1,0 +1,47 @@
+import { listSensorKeys, type Sql } from '@ct/db';
+import type { SensorResolver } from './decoder';
+
+/**
+ * Sensor ids by company and tag, held in memory. A reading for an unknown tag triggers a reload
+ * (at most once per `minReloadMs`), so sensors added to the database are picked up without a
+ * restart; until then their readings are dead-lettered, not lost.
+ */
+export class SensorDirectory implements SensorResolver {
+  private byCompany = new Map<string, Map<string, number>>();
+  private loadedAt = 0;
+  private loading: Promise<void> | null = null;
+  size = 0;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly minReloadMs = 30_000,
+  ) {}
+
+  resolve(companyId: string, tag: string): number | undefined {
+    return this.byCompany.get(companyId)?.get(tag);
+  }
+
+  async load(): Promise<void> {
+    const keys = await listSensorKeys(this.sql);
+    const next = new Map<string, Map<string, number>>();
+    for (const k of keys) {
+      let m = next.get(k.companyId);
+      if (!m) next.set(k.companyId, (m = new Map()));
+      m.set(k.tag, k.id);
+    }
+    this.byCompany = next;
+    this.size = keys.length;
+    this.loadedAt = Date.now();
+  }
+
+  /** Reloads in the background unless it did so recently; errors are left for the next try. */
+  noteMiss(): void {
+    if (this.loading || Date.now() - this.loadedAt < this.minReloadMs) return;
+    this.loadedAt = Date.now();
+    this.loading = this.load()
+      .catch(() => {})
+      .finally(() => {
+        this.loading = null;
+      });
+  }
+}

@@ -1,0 +1,52 @@
+export { connect } from './client';
+export type { Sql, Queryable, ConnectOptions } from './client';
+export { DbError, pgCode, doing } from './errors';
+export { migrate, storageMode, timescaleAvailable } from './migrate';
+export type { StorageMode, StorageChoice, MigrateOptions, MigrateResult } from './migrate';
+export { allocReadingColumns, encodeReadingsCopy } from './copy-binary';
+export type { ReadingColumns } from './copy-binary';
+export {
+  ReadingsWriter,
+  ensurePartitions,
+  partitionName,
+  runRollup,
+  runRetention,
+  querySensorTrend,
+  queryLatestValues,
+  queryLatestReading,
+  estimateReadingsCount,
+} from './readings.repository';
+export type {
+  BatchExtras,
+  DeviceStatusInput,
+  ReadingsWriterOptions,
+  InsertResult,
+  RollupResult,
+  TrendSeries,
+  LatestValue,
+} from './readings.repository';
+export {
+  getPlantMeta,
+  loadPlant,
+  listSensorKeys,
+  listSensors,
+  listAllSensors,
+  getSensor,
+  loadNetworkRows,
+  updateDeviceStatus,
+  getSegment,
+  getEquipment,
+} from './plant.repository';
+export type {
+  PlantMeta,
+  SensorKey,
+  SensorRow,
+  SensorFilter,
+  NetworkRows,
+  SegmentDetailRow,
+  EquipmentDetailRow,
+} from './plant.repository';
+export { insertDeadLetters, listDeadLetters, countDeadLetters } from './dead-letter.repository';
+export type { DeadLetterInput, DeadLetterRow } from './dead-letter.repository';
+export { createTestDatabase, TEST_SERVER_URL } from './testing';
+export type { TestDatabase } from './testing';

@@ -1,0 +1,436 @@
+import type { PlantModel, Vec2, Vec3 } from '@ct/plant';
+import type { Queryable, Sql } from './client';
+import { doing } from './errors';
+
+// Keeps every multi-row insert under PostgreSQL's 65,535 bind parameters.
+const MAX_PARAMS = 60_000;
+
+async function insertChunked(
+  tx: Queryable,
+  table: string,
+  rows: Record<string, unknown>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!);
+  const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    await tx`insert into ${tx(table)} ${tx(chunk as Record<string, never>[], columns)}`;
+  }
+}
+
+const flat2 = (pts: Vec2[]): number[] => pts.flatMap((p) => [p[0], p[1]]);
+const flat3 = (pts: Vec3[]): number[] => pts.flatMap((p) => [p[0], p[1], p[2]]);
+
+export interface PlantMeta {
+  source: string;
+  seed: number | null;
+  size: string | null;
+  version: number;
+  loadedAt: Date;
+}
+
+/** What was loaded into the asset tables, or null when they are empty. */
+export async function getPlantMeta(sql: Sql): Promise<PlantMeta | null> {
+  const rows = await sql<
+    { source: string; seed: number | null; size: string | null; version: number; loaded_at: Date }[]
+  >`select source, seed, size, version, loaded_at from plant_meta`;
+  const r = rows[0];
+  return r
+    ? { source: r.source, seed: r.seed, size: r.size, version: r.version, loadedAt: r.loaded_at }
+    : null;
+}
+
+/**
+ * Writes a whole network model into empty asset tables in one transaction. Fails if a plant is
+ * already loaded: sensor ids are referenced by stored readings and must not change under them.
+ */
+export async function loadPlant(sql: Sql, model: PlantModel): Promise<void> {
+  await doing('loading the plant model', () =>
+    sql.begin(async (tx) => {
+      const [existing] = await tx`select source from plant_meta for update`;
+      if (existing) throw new Error('a plant is already loaded; start from an empty database');
+      const s = model.site;
+      await tx`insert into site ${tx({
+        id: s.id,
+        name: s.name,
+        origin_lat: s.origin.lat,
+        origin_lon: s.origin.lon,
+        bounds_min_m: s.bounds.min,
+        bounds_max_m: s.bounds.max,
+        coastline_m: flat2(s.coastline),
+      })}`;
+      await insertChunked(
+        tx,
+        'area',
+        model.areas.map((a) => ({ id: a.id, name: a.name })),
+      );
+      await insertChunked(
+        tx,
+        'company',
+        model.companies.map((c) => ({
+          id: c.id,
+          name: c.name,
+          short_name: c.shortName,
+          area_id: c.areaId,
+          plot_m: flat2(c.plot),
+        })),
+      );
+      await insertChunked(
+        tx,
+        'substance',
+        model.substances.map((x) => ({
+          id: x.id,
+          name: x.name,
+          formula: x.formula,
+          cas: x.cas,
+          molar_mass_g_mol: x.molarMassGMol,
+          phase: x.phase,
+          density_kg_m3: x.densityKgM3,
+          bulk_modulus_pa: x.bulkModulusPa,
+          toxic: x.toxic,
+          flammable: x.flammable,
+          dense_gas: x.denseGas,
+          lfl_pct: x.lflPct,
+          aegl_ppm: x.aegl?.ppm ?? null,
+          aegl_source: x.aegl?.source ?? null,
+          erpg_ppm: x.erpg?.ppm ?? null,
+          erpg_source: x.erpg?.source ?? null,
+          toxic_component: x.toxicComponent ? tx.json(x.toxicComponent) : null,
+          piping_class: x.pipingClass,
+        })),
+      );
+      await insertChunked(
+        tx,
+        'line',
+        model.lines.map((l) => ({
+          id: l.id,
+          company_id: l.companyId,
+          tag: l.tag,
+          name: l.name,
+          substance_id: l.substanceId,
+          area_id: l.areaId,
+          nominal_flow_m3h: l.nominalFlowM3h,
+          inlet_pressure_kpa: l.inletPressureKpa,
+          operating_temp_c: l.operatingTempC,
+        })),
+      );
+      await insertChunked(
+        tx,
+        'node',
+        model.nodes.map((n) => ({
+          id: n.id,
+          company_id: n.companyId,
+          kind: n.kind,
+          x_m: n.position[0],
+          y_m: n.position[1],
+          z_m: n.position[2],
+        })),
+      );
+      await insertChunked(
+        tx,
+        'segment',
+        model.segments.map((g) => ({
+          id: g.id,
+          company_id: g.companyId,
+          line_id: g.lineId,
+          line_order: g.order,
+          from_node_id: g.fromNodeId,
+          to_node_id: g.toNodeId,
+          path_m: flat3(g.path),
+          length_m: g.lengthM,
+          diameter_mm: g.diameterMm,
+          wall_mm: g.wallMm,
+          corrosion_allowance_mm: g.corrosionAllowanceMm,
+          material: g.material,
+          install_year: g.installYear,
+          substance_id: g.substanceId,
+          design_pressure_kpa: g.designPressureKpa,
+          design_temp_c: g.designTempC,
+          piping_class: g.pipingClass,
+          placement: g.placement,
+          area_id: g.areaId,
+        })),
+      );
+      await insertChunked(
+        tx,
+        'equipment',
+        model.equipment.map((e) => ({
+          id: e.id,
+          company_id: e.companyId,
+          kind: e.kind,
+          tag: e.tag,
+          name: e.name,
+          x_m: e.position[0],
+          y_m: e.position[1],
+          z_m: e.position[2],
+          area_id: e.areaId,
+          line_id: e.lineId,
+          node_id: e.nodeId,
+          rated_kw: e.ratedKw ?? null,
+          speed_rpm: e.speedRpm ?? null,
+          machine_group: e.machineGroup ?? null,
+          foundation: e.foundation ?? null,
+          isolation: e.isolation ?? null,
+          capacity_m3: e.capacityM3 ?? null,
+        })),
+      );
+      await insertChunked(
+        tx,
+        'device',
+        model.devices.map((d) => ({
+          company_id: d.companyId,
+          id: d.id,
+          kind: d.kind,
+          name: d.name,
+          area_id: d.areaId,
+        })),
+      );
+      await insertChunked(
+        tx,
+        'sensor',
+        model.sensors.map((x) => ({
+          company_id: x.companyId,
+          device_id: x.deviceId,
+          tag: x.tag,
+          quantity: x.quantity,
+          unit: x.unit,
+          segment_id: x.segmentId,
+          equipment_id: x.equipmentId,
+          position_m: x.positionM,
+        })),
+      );
+      await tx`insert into plant_meta (source, seed, size, version)
+        values (${model.meta.source}, ${model.meta.seed}, ${model.meta.size}, ${model.meta.version})`;
+    }),
+  );
+}
+
+export interface SensorKey {
+  id: number;
+  companyId: string;
+  tag: string;
+}
+
+/** Every sensor's id by company and tag: what ingest needs to map a reading to a row. */
+export async function listSensorKeys(sql: Sql): Promise<SensorKey[]> {
+  return doing('listing sensors', async () => {
+    const rows = await sql<{ id: number; company_id: string; tag: string }[]>`
+      select id, company_id, tag from sensor`;
+    return rows.map((r) => ({ id: r.id, companyId: r.company_id, tag: r.tag }));
+  });
+}
+
+export interface SensorRow {
+  id: number;
+  tag: string;
+  company_id: string;
+  device_id: string;
+  quantity: string;
+  unit: string;
+  segment_id: string | null;
+  equipment_id: string | null;
+  position_m: number | null;
+}
+
+export interface SensorFilter {
+  company?: string | undefined;
+  segment?: string | undefined;
+  equipment?: string | undefined;
+  quantity?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** Sensors matching every given filter, ordered by id. */
+export async function listSensors(sql: Sql, f: SensorFilter): Promise<SensorRow[]> {
+  return doing('listing sensors', () =>
+    sql<SensorRow[]>`
+      select id, tag, company_id, device_id, quantity, unit, segment_id, equipment_id, position_m
+      from sensor
+      where (${f.company ?? null}::text is null or company_id = ${f.company ?? null})
+        and (${f.segment ?? null}::text is null or segment_id = ${f.segment ?? null})
+        and (${f.equipment ?? null}::text is null or equipment_id = ${f.equipment ?? null})
+        and (${f.quantity ?? null}::text is null or quantity = ${f.quantity ?? null})
+      order by id limit ${f.limit} offset ${f.offset}`,
+  );
+}
+
+/** One sensor, or null. */
+export async function getSensor(sql: Sql, id: number): Promise<SensorRow | null> {
+  const rows = await doing(
+    `reading sensor ${id}`,
+    () => sql<SensorRow[]>`
+      select id, tag, company_id, device_id, quantity, unit, segment_id, equipment_id, position_m
+      from sensor where id = ${id}`,
+  );
+  return rows[0] ?? null;
+}
+
+/** Every sensor with the fields the live view needs, ordered by id. */
+export async function listAllSensors(sql: Sql): Promise<SensorRow[]> {
+  return doing(
+    'listing sensors',
+    () => sql<SensorRow[]>`
+      select id, tag, company_id, device_id, quantity, unit, segment_id, equipment_id, position_m
+      from sensor order by id`,
+  );
+}
+
+export interface NetworkRows {
+  site: {
+    id: string;
+    name: string;
+    origin_lat: number;
+    origin_lon: number;
+    bounds_min_m: number[];
+    bounds_max_m: number[];
+    coastline_m: number[];
+  } | null;
+  areas: { id: string; name: string }[];
+  companies: { id: string; name: string; short_name: string; area_id: string; plot_m: number[] }[];
+  substances: {
+    id: string;
+    name: string;
+    toxic: boolean;
+    flammable: boolean;
+    dense_gas: boolean;
+    piping_class: number;
+  }[];
+  lines: { id: string; company_id: string; tag: string; name: string; substance_id: string }[];
+  segments: {
+    id: string;
+    company_id: string;
+    line_id: string;
+    line_order: number;
+    path_m: number[];
+    length_m: number;
+    diameter_mm: number;
+    install_year: number;
+    material: string;
+    placement: string;
+    substance_id: string;
+    piping_class: number;
+  }[];
+  equipment: {
+    id: string;
+    company_id: string;
+    kind: string;
+    tag: string;
+    name: string;
+    x_m: number;
+    y_m: number;
+    z_m: number;
+    line_id: string | null;
+    isolation: boolean | null;
+  }[];
+}
+
+/** Everything the 3D view draws, read in one go (cached by the api). */
+export async function loadNetworkRows(sql: Sql): Promise<NetworkRows> {
+  return doing('reading the network', async () => {
+    const [site] = await sql<NonNullable<NetworkRows['site']>[]>`
+      select id, name, origin_lat, origin_lon, bounds_min_m, bounds_max_m, coastline_m from site`;
+    const areas = await sql<NetworkRows['areas']>`select id, name from area order by id`;
+    const companies = await sql<NetworkRows['companies']>`
+      select id, name, short_name, area_id, plot_m from company order by id`;
+    const substances = await sql<NetworkRows['substances']>`
+      select id, name, toxic, flammable, dense_gas, piping_class from substance order by id`;
+    const lines = await sql<NetworkRows['lines']>`
+      select id, company_id, tag, name, substance_id from line order by id`;
+    const segments = await sql<NetworkRows['segments']>`
+      select id, company_id, line_id, line_order, path_m, length_m, diameter_mm, install_year,
+        material, placement, substance_id, piping_class
+      from segment order by line_id, line_order`;
+    const equipment = await sql<NetworkRows['equipment']>`
+      select id, company_id, kind, tag, name, x_m, y_m, z_m, line_id, isolation
+      from equipment order by id`;
+    return { site: site ?? null, areas, companies, substances, lines, segments, equipment };
+  });
+}
+
+/** Records a device's online/offline status message. Unknown devices are ignored (false). */
+export async function updateDeviceStatus(
+  sql: Sql,
+  companyId: string,
+  deviceId: string,
+  status: 'online' | 'offline',
+  atMs: number,
+): Promise<boolean> {
+  const r = await doing(
+    'recording device status',
+    () => sql`
+      update device set status = ${status}, status_at = ${new Date(atMs)}
+      where company_id = ${companyId} and id = ${deviceId}`,
+  );
+  return r.count > 0;
+}
+
+export interface SegmentDetailRow {
+  id: string;
+  company_id: string;
+  line_id: string;
+  line_order: number;
+  from_node_id: string;
+  to_node_id: string;
+  path_m: number[];
+  length_m: number;
+  diameter_mm: number;
+  wall_mm: number;
+  corrosion_allowance_mm: number;
+  material: string;
+  install_year: number;
+  substance_id: string;
+  design_pressure_kpa: number;
+  design_temp_c: number;
+  piping_class: number;
+  placement: string;
+  area_id: string;
+  line_tag: string;
+  line_name: string;
+  company_name: string;
+}
+
+/** One segment with its line and owner, or null. */
+export async function getSegment(sql: Sql, id: string): Promise<SegmentDetailRow | null> {
+  const rows = await doing(
+    `reading segment ${id}`,
+    () => sql<SegmentDetailRow[]>`
+      select s.*, l.tag as line_tag, l.name as line_name, c.name as company_name
+      from segment s join line l on l.id = s.line_id join company c on c.id = s.company_id
+      where s.id = ${id}`,
+  );
+  return rows[0] ?? null;
+}
+
+export interface EquipmentDetailRow {
+  id: string;
+  company_id: string;
+  kind: string;
+  tag: string;
+  name: string;
+  x_m: number;
+  y_m: number;
+  z_m: number;
+  area_id: string;
+  line_id: string | null;
+  node_id: string | null;
+  rated_kw: number | null;
+  speed_rpm: number | null;
+  machine_group: number | null;
+  foundation: string | null;
+  isolation: boolean | null;
+  capacity_m3: number | null;
+  company_name: string;
+}
+
+/** One piece of equipment with its owner, or null. */
+export async function getEquipment(sql: Sql, id: string): Promise<EquipmentDetailRow | null> {
+  const rows = await doing(
+    `reading equipment ${id}`,
+    () => sql<EquipmentDetailRow[]>`
+      select e.*, c.name as company_name
+      from equipment e join company c on c.id = e.company_id where e.id = ${id}`,
+  );
+  return rows[0] ?? null;
+}

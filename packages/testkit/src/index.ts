@@ -1,0 +1,6 @@
+export { freePort, waitFor } from './ports';
+export { startMosquitto, MOSQUITTO_QUEUE_CONFIG } from './mosquitto';
+export type { MosquittoHandle } from './mosquitto';
+export { startAedes } from './aedes';
+export type { AedesHandle } from './aedes';
+export { TcpProxy } from './tcp-proxy';
