@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, type SensorResolver } from './decoder';
+import type { SensorResolver } from '@ct/db';
+import { decodeMessage } from './decoder';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 const sensors: SensorResolver = {

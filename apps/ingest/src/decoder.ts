@@ -7,6 +7,7 @@ import {
   parseDeviceTopic,
   type QualityCode,
 } from '@ct/contracts';
+import type { SensorResolver } from '@ct/db';
 import type { ErrorCode } from './errors';
 
 /** Readings further in the future than this (by the ingest clock) are refused. */
@@ -16,10 +17,6 @@ export const DEFAULT_MAX_AGE_MS = 30 * 86_400_000;
 /** Bytes of a refused payload kept in the dead-letter table. */
 export const DEAD_LETTER_PAYLOAD_LIMIT = 64 * 1024;
 
-export interface SensorResolver {
-  /** The sensor's row id, or undefined when the company has no such tag. */
-  resolve(companyId: string, tag: string): number | undefined;
-}
 
 export interface DecodedReading {
   sensorId: number;

@@ -8,6 +8,7 @@ import {
 } from '@ct/contracts';
 import {
   ReadingsWriter,
+  SensorDirectory,
   connect,
   migrate,
   runRetention,
@@ -20,7 +21,6 @@ import type { IngestConfig } from './config';
 import { IngestCounters } from './metrics';
 import { MqttSession } from './mqtt-session';
 import { IngestPipeline } from './pipeline';
-import { SensorDirectory } from './sensor-directory';
 
 export interface IngestService {
   storage: StorageMode;

@@ -38,6 +38,8 @@ export interface SessionOptions {
   birth?: { topic: string; payload: Buffer | string; retain: boolean };
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /** A CONNACK slower than this ends the attempt (default 5000 ms). */
+  connectTimeoutMs?: number;
 }
 
 export interface InboundMessage {
@@ -88,6 +90,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       receiveMaximum: 65535,
       reconnectMinMs: 250,
       reconnectMaxMs: 10_000,
+      connectTimeoutMs: 5_000,
       ...options,
     };
     if (this.opts.protocol === 4) this.protocol = 4;
@@ -191,11 +194,17 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     const parser = mqttPacket.parser({ protocolVersion: protocol });
     let connacked = false;
     let failure: Error | undefined;
+    // Some 3.1.1-only brokers (aedes) neither answer nor close on an MQTT 5 CONNECT.
+    const connackTimer = setTimeout(
+      () => socket.destroy(new Error('no CONNACK from the broker')),
+      protocol === 5 && this.opts.protocol === 'auto' ? 2000 : this.opts.connectTimeoutMs,
+    );
 
     parser.on('packet', (packet: Packet) => {
       if (!connacked) {
         if (packet.cmd !== 'connack') return;
         connacked = true;
+        clearTimeout(connackTimer);
         this.onConnack(packet, protocol);
         return;
       }
@@ -213,11 +222,17 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       failure = err;
     });
     socket.on('close', () => {
+      clearTimeout(connackTimer);
       this.clearPing();
       if (this.socket === socket) this.socket = null;
       const wasConnected = this.state === 'connected';
       // A broker that speaks only 3.1.1 closes or refuses an MQTT 5 CONNECT: try 3.1.1 at once.
-      if (!connacked && protocol === 5 && this.opts.protocol === 'auto' && !this.stopping) {
+      if (
+        (!connacked || this.protocol === 4) &&
+        protocol === 5 &&
+        this.opts.protocol === 'auto' &&
+        !this.stopping
+      ) {
         this.protocol = 4;
         this.connect();
         return;
@@ -270,6 +285,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     if (code !== 0) {
       // 3.1.1 code 1 / MQTT 5 reason 0x84: unsupported protocol version
       if (protocol === 5 && this.opts.protocol === 'auto' && (code === 1 || code === 0x84)) {
+        this.protocol = 4;
         this.socket?.destroy();
         return;
       }

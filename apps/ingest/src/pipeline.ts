@@ -4,13 +4,13 @@ import {
   type DeviceStatusInput,
   type InsertResult,
   type ReadingColumns,
+  type SensorResolver,
 } from '@ct/db';
 import {
   DEAD_LETTER_PAYLOAD_LIMIT,
   decodeMessage,
   type DecodeLimits,
   type Rejection,
-  type SensorResolver,
 } from './decoder';
 import type { ErrorCode } from './errors';
 import type { IngestCounters } from './metrics';

@@ -164,3 +164,123 @@ export const LiveServerMessageSchema = z.union([
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);
 export type LiveServerMessage = z.infer<typeof LiveServerMessageSchema>;
+
+const XY = z.tuple([z.number(), z.number()]);
+
+/**
+ * The network for drawing, columnar: the i-th entry of every `segments` array belongs to the
+ * i-th segment, which is also the i-th segment of the binary geometry. Indexes point into the
+ * lists named (`company` into `companies`, `line` into `lines`, `material` into `materials`).
+ */
+export const NetworkResponseSchema = z.object({
+  /** Changes whenever the network does; the geometry URL carries it for caching. */
+  version: z.string(),
+  site: z.object({
+    id: z.string(),
+    name: z.string(),
+    origin: z.object({ lat: z.number(), lon: z.number() }),
+    bounds: z.object({ min: z.array(z.number()), max: z.array(z.number()) }),
+    coastline: z.array(XY),
+  }),
+  areas: z.array(z.object({ id: z.string(), name: z.string() })),
+  companies: z.array(CompanySchema),
+  substances: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      toxic: z.boolean(),
+      flammable: z.boolean(),
+      dense_gas: z.boolean(),
+    }),
+  ),
+  materials: z.array(z.string()),
+  placements: z.array(z.string()),
+  quantities: z.array(z.string()),
+  lines: z.object({
+    id: z.array(z.string()),
+    tag: z.array(z.string()),
+    name: z.array(z.string()),
+    company: z.array(z.number().int()),
+    substance: z.array(z.number().int()),
+  }),
+  segments: z.object({
+    id: z.array(z.string()),
+    line: z.array(z.number().int()),
+    company: z.array(z.number().int()),
+    install_year: z.array(z.number().int()),
+    diameter_mm: z.array(z.number()),
+    length_m: z.array(z.number()),
+    material: z.array(z.number().int()),
+    placement: z.array(z.number().int()),
+    piping_class: z.array(z.number().int()),
+  }),
+  equipment: z.object({
+    id: z.array(z.string()),
+    kind: z.array(z.enum(['pump', 'compressor', 'valve', 'tank'])),
+    tag: z.array(z.string()),
+    company: z.array(z.number().int()),
+    /** Line index, or -1. */
+    line: z.array(z.number().int()),
+    isolation: z.array(z.boolean()),
+  }),
+  sensors: z.object({
+    id: z.array(z.number().int()),
+    tag: z.array(z.string()),
+    /** Segment index, or -1. */
+    segment: z.array(z.number().int()),
+    /** Equipment index, or -1. */
+    equipment: z.array(z.number().int()),
+    quantity: z.array(z.number().int()),
+    unit: z.array(z.string()),
+  }),
+  geometry: z.object({ url: z.string(), bytes: z.number().int(), pieces: z.number().int() }),
+});
+export type NetworkResponse = z.infer<typeof NetworkResponseSchema>;
+
+export const SegmentDetailSchema = z.object({
+  id: z.string(),
+  company_id: z.string(),
+  company_name: z.string(),
+  line_id: z.string(),
+  line_tag: z.string(),
+  line_name: z.string(),
+  line_order: z.number().int(),
+  from_node_id: z.string(),
+  to_node_id: z.string(),
+  path: z.array(z.tuple([z.number(), z.number(), z.number()])),
+  length_m: z.number(),
+  diameter_mm: z.number(),
+  wall_mm: z.number(),
+  corrosion_allowance_mm: z.number(),
+  material: z.string(),
+  install_year: z.number().int(),
+  substance_id: z.string(),
+  design_pressure_kpa: z.number(),
+  design_temp_c: z.number(),
+  piping_class: z.number().int(),
+  placement: z.string(),
+  area_id: z.string(),
+  sensors: z.array(SensorWithLatestSchema),
+});
+export type SegmentDetail = z.infer<typeof SegmentDetailSchema>;
+
+export const EquipmentDetailSchema = z.object({
+  id: z.string(),
+  company_id: z.string(),
+  company_name: z.string(),
+  kind: z.string(),
+  tag: z.string(),
+  name: z.string(),
+  position: z.tuple([z.number(), z.number(), z.number()]),
+  area_id: z.string(),
+  line_id: z.string().nullable(),
+  node_id: z.string().nullable(),
+  rated_kw: z.number().nullable(),
+  speed_rpm: z.number().nullable(),
+  machine_group: z.number().int().nullable(),
+  foundation: z.string().nullable(),
+  isolation: z.boolean().nullable(),
+  capacity_m3: z.number().nullable(),
+  sensors: z.array(SensorWithLatestSchema),
+});
+export type EquipmentDetail = z.infer<typeof EquipmentDetailSchema>;

@@ -68,6 +68,9 @@ export {
   LiveValuesSchema,
   LiveClientMessageSchema,
   LiveServerMessageSchema,
+  NetworkResponseSchema,
+  SegmentDetailSchema,
+  EquipmentDetailSchema,
 } from './api';
 export type {
   ApiError,
@@ -82,4 +85,15 @@ export type {
   LiveValues,
   LiveClientMessage,
   LiveServerMessage,
+  NetworkResponse,
+  SegmentDetail,
+  EquipmentDetail,
 } from './api';
+export {
+  GEOMETRY_MAGIC,
+  GEOMETRY_VERSION,
+  geometryByteLength,
+  encodeNetworkGeometry,
+  decodeNetworkGeometry,
+} from './network-geometry';
+export type { NetworkGeometry } from './network-geometry';

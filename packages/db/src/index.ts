@@ -50,3 +50,5 @@ export { insertDeadLetters, listDeadLetters, countDeadLetters } from './dead-let
 export type { DeadLetterInput, DeadLetterRow } from './dead-letter.repository';
 export { createTestDatabase, TEST_SERVER_URL } from './testing';
 export type { TestDatabase } from './testing';
+export { SensorDirectory } from './sensor-directory';
+export type { SensorResolver } from './sensor-directory';

@@ -1,5 +1,10 @@
-import { listSensorKeys, type Sql } from '@ct/db';
-import type { SensorResolver } from './decoder';
+import type { Sql } from './client';
+import { listSensorKeys } from './plant.repository';
+
+export interface SensorResolver {
+  /** The sensor's row id, or undefined when the company has no such tag. */
+  resolve(companyId: string, tag: string): number | undefined;
+}
 
 /**
  * Sensor ids by company and tag, held in memory. A reading for an unknown tag triggers a reload

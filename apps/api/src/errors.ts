@@ -1,0 +1,28 @@
+/**
+ * The api error catalogue: every error answer carries one of these codes (documented in
+ * docs/errors.md; a test keeps the two in step).
+ */
+export const API_ERRORS = {
+  CT_ERR_API_BAD_REQUEST: { status: 400, message: 'the request does not match the API schema' },
+  CT_ERR_API_NOT_FOUND: { status: 404, message: 'no such resource' },
+  CT_ERR_API_PAYLOAD_TOO_LARGE: { status: 413, message: 'request body too large' },
+  CT_ERR_API_RATE_LIMITED: { status: 429, message: 'too many requests' },
+  CT_ERR_API_DB_UNAVAILABLE: { status: 503, message: 'the database is not reachable' },
+  CT_ERR_API_INTERNAL: { status: 500, message: 'unexpected server error' },
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+/** An error the api answers with its catalogue status and code. */
+export class ApiError extends Error {
+  readonly statusCode: number;
+  constructor(
+    readonly code: ApiErrorCode,
+    message?: string,
+  ) {
+    super(message ?? API_ERRORS[code].message);
+    this.statusCode = API_ERRORS[code].status;
+  }
+}
+
+export const notFound = (what: string) => new ApiError('CT_ERR_API_NOT_FOUND', `${what} not found`);

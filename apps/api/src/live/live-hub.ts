@@ -1,0 +1,170 @@
+import mqtt from 'mqtt';
+import {
+  HEARTBEAT_FILTER,
+  HeartbeatSchema,
+  INGEST_METRICS_FILTER,
+  IngestMetricsSchema,
+  TELEMETRY_FILTER,
+  TelemetryMessageSchema,
+  parseDeviceTopic,
+  type ComponentHealth,
+  type IngestMetrics,
+} from '@ct/contracts';
+import type { SensorResolver } from '@ct/db';
+
+/** Readings stamped further ahead than this are not shown live (ingest refuses them too). */
+const MAX_FUTURE_MS = 5 * 60_000;
+
+export interface LiveHubOptions {
+  mqttUrl: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  clientId: string;
+  sensors: SensorResolver & { noteMiss?: () => void };
+}
+
+/**
+ * The latest value of every sensor, taken straight from the broker (QoS 0: a live view may miss
+ * a value, the next one replaces it), plus the health the other components report on their
+ * `twin/sys/...` topics. Every api replica keeps its own; none needs another.
+ */
+export class LiveHub {
+  /** Indexed by sensor id. */
+  value = new Float64Array(1024);
+  time = new Float64Array(1024);
+  /** Value of `counter` when each sensor last changed (0: never). */
+  version = new Uint32Array(1024);
+  counter = 0;
+  maxSensorId = 0;
+  liveSensors = 0;
+  readonly components = new Map<string, ComponentHealth>();
+  readonly ingest = new Map<string, IngestMetrics>();
+  messagesSeen = 0;
+  messagesInvalid = 0;
+  private client: mqtt.MqttClient | null = null;
+
+  constructor(private readonly opts: LiveHubOptions) {}
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  /** Connects and subscribes; resolves at once, connecting in the background if need be. */
+  start(): void {
+    const client = mqtt.connect(this.opts.mqttUrl, {
+      clientId: this.opts.clientId,
+      username: this.opts.username,
+      password: this.opts.password,
+      clean: true,
+      reconnectPeriod: 1000,
+      connectTimeout: 5000,
+      protocolVersion: 4,
+    });
+    client.on('connect', () => {
+      client.subscribe(
+        [
+          { topic: TELEMETRY_FILTER, qos: 0 },
+          { topic: HEARTBEAT_FILTER, qos: 0 },
+          { topic: INGEST_METRICS_FILTER, qos: 0 },
+        ].reduce<Record<string, { qos: 0 }>>((acc, s) => ((acc[s.topic] = { qos: 0 }), acc), {}),
+      );
+    });
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    // mqtt.js reconnects by itself; errors are reflected in `connected`
+    client.on('error', () => {});
+    this.client = client;
+  }
+
+  async stop(): Promise<void> {
+    await this.client?.endAsync(true);
+  }
+
+  /** Feeds one message (the MQTT handler; tests may call it directly). */
+  onMessage(topic: string, payload: Buffer): void {
+    if (topic.startsWith('twin/sys/')) {
+      this.onSystem(topic, payload);
+      return;
+    }
+    const dt = parseDeviceTopic(topic);
+    if (!dt || dt.kind !== 'telemetry') return;
+    this.messagesSeen++;
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch {
+      this.messagesInvalid++;
+      return;
+    }
+    const msg = TelemetryMessageSchema.safeParse(json);
+    if (!msg.success) {
+      this.messagesInvalid++;
+      return;
+    }
+    const now = Date.now();
+    const version = ++this.counter;
+    for (const r of msg.data.readings) {
+      if (r.t > now + MAX_FUTURE_MS) continue;
+      const id = this.opts.sensors.resolve(dt.company, r.sensor);
+      if (id === undefined) {
+        this.opts.sensors.noteMiss?.();
+        continue;
+      }
+      this.ensure(id);
+      // readings may come out of order; keep the newest
+      if (r.t < this.time[id]!) continue;
+      if (this.version[id] === 0) this.liveSensors++;
+      this.value[id] = r.v;
+      this.time[id] = r.t;
+      this.version[id] = version;
+    }
+  }
+
+  /** Sets a value from history (api start), without counting it as a live change. */
+  seed(id: number, t: number, v: number): void {
+    this.ensure(id);
+    if (this.time[id]! >= t) return;
+    if (this.version[id] === 0) this.liveSensors++;
+    this.value[id] = v;
+    this.time[id] = t;
+    this.version[id] = 1;
+  }
+
+  private onSystem(topic: string, payload: Buffer): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return;
+    }
+    if (topic.endsWith('/heartbeat')) {
+      const h = HeartbeatSchema.safeParse(json);
+      if (!h.success) return;
+      this.components.set(`${h.data.component}/${h.data.instance}`, {
+        component: h.data.component,
+        instance: h.data.instance,
+        state: h.data.state,
+        detail: h.data.detail ?? null,
+        last_seen: h.data.t ?? Date.now(),
+      });
+    } else if (topic.endsWith('/metrics')) {
+      const m = IngestMetricsSchema.safeParse(json);
+      if (!m.success) return;
+      this.ingest.set(m.data.instance, m.data);
+    }
+  }
+
+  private ensure(id: number): void {
+    if (id > this.maxSensorId) this.maxSensorId = id;
+    if (id < this.value.length) return;
+    let n = this.value.length;
+    while (n <= id) n *= 2;
+    const grow = <T extends Float64Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.value = grow(this.value, (k) => new Float64Array(k));
+    this.time = grow(this.time, (k) => new Float64Array(k));
+    this.version = grow(this.version, (k) => new Uint32Array(k));
+  }
+}

@@ -1,0 +1,87 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { WebSocket } from 'ws';
+import { LiveClientMessageSchema, type LiveServerMessage, type LiveValues } from '@ct/contracts';
+import type { AppContext } from '../../context';
+
+/** A client that has not drained this much is skipped until it does (it gets all later). */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Live values over a WebSocket: a snapshot on connect, then at most `max_rate_hz` deltas per
+ * second (default 1) with only the sensors that changed. A slow client is not queued up:
+ * pushes are skipped while its socket is backed up and the next one carries every change since.
+ */
+export const liveRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const live = ctx.live;
+
+  app.get(
+    '/api/live',
+    {
+      websocket: true,
+      schema: {
+        tags: ['live'],
+        summary: 'WebSocket: live sensor values (messages described in docs/api.md)',
+      },
+    },
+    (socket: WebSocket) => {
+      let selected: Set<number> | null = null;
+      let seen = 0;
+      let timer: NodeJS.Timeout | null = null;
+      const send = (m: LiveServerMessage) => socket.send(JSON.stringify(m));
+
+      const push = (type: LiveValues['type']) => {
+        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) return;
+        const since = type === 'snapshot' ? 0 : seen;
+        const ids: number[] = [];
+        const values: number[] = [];
+        const times: number[] = [];
+        const take = (id: number) => {
+          if (live.version[id]! > since) {
+            ids.push(id);
+            values.push(live.value[id]!);
+            times.push(live.time[id]!);
+          }
+        };
+        if (selected) for (const id of selected) take(id);
+        else for (let id = 1; id <= live.maxSensorId; id++) take(id);
+        seen = live.counter;
+        if (type === 'delta' && ids.length === 0) return;
+        send({ type, t: Date.now(), sensor_id: ids, value: values, time: times });
+      };
+      const start = (hz: number) => {
+        if (timer) clearInterval(timer);
+        timer = setInterval(() => push('delta'), 1000 / hz);
+      };
+
+      socket.on('message', (raw) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw.toString());
+        } catch {
+          send({ type: 'error', message: 'messages must be JSON' });
+          return;
+        }
+        const m = LiveClientMessageSchema.safeParse(parsed);
+        if (!m.success) {
+          send({
+            type: 'error',
+            message: m.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+          });
+          return;
+        }
+        if (m.data.type === 'ping') {
+          send({ type: 'pong', t: Date.now() });
+          return;
+        }
+        selected = m.data.sensors === 'all' ? null : new Set(m.data.sensors);
+        push('snapshot');
+        start(m.data.max_rate_hz ?? 1);
+      });
+      socket.on('close', () => {
+        if (timer) clearInterval(timer);
+      });
+      push('snapshot');
+      start(1);
+    },
+  );
+};
