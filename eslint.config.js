@@ -47,7 +47,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: APPS.flatMap((a) => [`@ct/${a}`, `@ct/${a}/*`, `**/apps/**`]),
+              group: [...APPS.flatMap((a) => [`@ct/${a}`, `@ct/${a}/*`]), '**/apps/**'],
               message: 'Packages never import apps.',
             },
           ],

@@ -75,7 +75,7 @@ describe('the api on a small generated complex', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/octet-stream');
     const bytes = res.rawPayload;
-    const g = decodeNetworkGeometry(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const g = decodeNetworkGeometry(new Uint8Array(bytes).buffer);
     const expectedPieces = plant.segments.reduce((a, s) => a + s.path.length - 1, 0);
     expect(g.pieceCount).toBe(expectedPieces);
     expect(g.segmentCount).toBe(plant.segments.length);
@@ -98,7 +98,9 @@ describe('the api on a small generated complex', () => {
     const c = await app.inject('/api/sensors/1/trend?resolution=5m');
     expect(c.statusCode).toBe(400);
     expect(c.json().message).toMatch(/resolution/);
-    const d = await app.inject('/api/sensors/1/trend?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z');
+    const d = await app.inject(
+      '/api/sensors/1/trend?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z',
+    );
     expect(d.statusCode).toBe(400);
     expect(d.json().message).toMatch(/earlier/);
     const e = await app.inject('/api/sensors/1/trend?colour=red');
@@ -118,9 +120,16 @@ describe('the api on a small generated complex', () => {
     const res = await app.inject(`/api/segments/${seg.id}`);
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ id: seg.id, diameter_mm: seg.diameterMm, install_year: seg.installYear });
+    expect(body).toMatchObject({
+      id: seg.id,
+      diameter_mm: seg.diameterMm,
+      install_year: seg.installYear,
+    });
     expect(body.path).toHaveLength(seg.path.length);
-    const tags = plant.sensors.filter((s) => s.segmentId === seg.id).map((s) => s.tag).sort();
+    const tags = plant.sensors
+      .filter((s) => s.segmentId === seg.id)
+      .map((s) => s.tag)
+      .sort();
     expect(body.sensors.map((s: { tag: string }) => s.tag).sort()).toEqual(tags);
   });
 
@@ -193,12 +202,23 @@ describe('the api on a small generated complex', () => {
     expect(s.components.map((c: { component: string }) => c.component)).toEqual(['api', 'ingest']);
     const metrics = await app.inject('/metrics');
     expect(metrics.body).toMatch(/ct_ingest_stored_readings_total\{instance="ingest-x"\} 480/);
-    expect(metrics.body).toMatch(/ct_api_requests_total\{method="GET",route="\/api\/status",status="200"\} 1/);
+    expect(metrics.body).toMatch(
+      /ct_api_requests_total\{method="GET",route="\/api\/status",status="200"\} 1/,
+    );
   });
 
   it('documents every route in the OpenAPI document', async () => {
     const doc = (await app.inject('/docs/json')).json();
-    for (const path of ['/api/status', '/api/network', '/api/network/geometry', '/api/sensors/{id}/trend', '/api/segments/{id}', '/healthz', '/readyz', '/metrics']) {
+    for (const path of [
+      '/api/status',
+      '/api/network',
+      '/api/network/geometry',
+      '/api/sensors/{id}/trend',
+      '/api/segments/{id}',
+      '/healthz',
+      '/readyz',
+      '/metrics',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
   });

@@ -35,7 +35,16 @@ export interface BuildAppOptions {
   logger?: boolean | object;
 }
 
-const PG_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECT_TIMEOUT', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P03']);
+const PG_CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'CONNECTION_CLOSED',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01',
+  '57P03',
+]);
 
 /** Builds the api (not listening): tests call `inject`, main.ts calls `listen`. */
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {

@@ -11,7 +11,8 @@ const sql = connect(cfg.DATABASE_URL, { max: 10, applicationName: cfg.API_INSTAN
 let storage: StorageMode | null = null;
 for (let attempt = 1; ; attempt++) {
   try {
-    storage = (await migrate(sql, { storage: cfg.STORAGE, retentionDays: cfg.RETENTION_DAYS })).storage;
+    storage = (await migrate(sql, { storage: cfg.STORAGE, retentionDays: cfg.RETENTION_DAYS }))
+      .storage;
     break;
   } catch (err) {
     if (attempt === 1 || attempt % 10 === 0) {
@@ -46,7 +47,13 @@ const app = await buildApp({
   logger: { level: cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL, name: 'api' },
 });
 await app.listen({ host: cfg.API_HOST, port: cfg.API_PORT });
-log.info({ url: `http://${cfg.API_HOST === '0.0.0.0' ? 'localhost' : cfg.API_HOST}:${cfg.API_PORT}`, ready: true }, 'api ready');
+log.info(
+  {
+    url: `http://${cfg.API_HOST === '0.0.0.0' ? 'localhost' : cfg.API_HOST}:${cfg.API_PORT}`,
+    ready: true,
+  },
+  'api ready',
+);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

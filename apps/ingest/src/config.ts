@@ -13,7 +13,11 @@ const EnvSchema = z.object({
   INGEST_INSTANCE: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/)
-    .default(`ingest-${hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 50)}`),
+    .default(
+      `ingest-${hostname()
+        .replace(/[^A-Za-z0-9_-]/g, '-')
+        .slice(0, 50)}`,
+    ),
   INGEST_SHARE_GROUP: z.string().default('ingest'),
   STORAGE: z.enum(['auto', 'timescaledb', 'postgres']).default('auto'),
   RETENTION_DAYS: int(90),

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { createTestDatabase, migrate, type TestDatabase } from '@ct/db';
-import { startAedes, startMosquitto, waitFor, type AedesHandle, type MosquittoHandle } from '@ct/testkit';
+import {
+  startAedes,
+  startMosquitto,
+  waitFor,
+  type AedesHandle,
+  type MosquittoHandle,
+} from '@ct/testkit';
 import { seedMiniPlant } from './test-support';
 
 const MAIN = join(import.meta.dirname, 'main.ts');
@@ -23,7 +29,10 @@ async function publishSteadily(
   sensors: number,
   ratePerS: number,
 ): Promise<void> {
-  const pub = await mqtt.connectAsync(url, { protocolVersion, clientId: `crash-pub-${process.pid}` });
+  const pub = await mqtt.connectAsync(url, {
+    protocolVersion,
+    clientId: `crash-pub-${process.pid}`,
+  });
   const t0 = Date.now() - 120_000;
   for (let m = 0; m < messages; m++) {
     const readings = Array.from({ length: perMessage }, (_, i) => {
@@ -125,15 +134,16 @@ describe('ingest on the embedded broker (aedes, MQTT 3.1.1)', () => {
     });
     const sub = await mqtt.connectAsync(broker.url, { clientId: `m-${process.pid}` });
     await sub.subscribeAsync('twin/sys/ingest/+/metrics');
-    const metrics = new Promise<{ mqtt_protocol: number; shared_subscription: boolean }>((resolve) =>
-      sub.on('message', (_t, p) => resolve(JSON.parse(p.toString()))),
+    const metrics = new Promise<{ mqtt_protocol: number; shared_subscription: boolean }>(
+      (resolve) => sub.on('message', (_t, p) => resolve(JSON.parse(p.toString()))),
     );
     const m = await metrics;
     expect(m.mqtt_protocol).toBe(4);
     expect(m.shared_subscription).toBe(false);
     await publishSteadily(broker.url, 4, 20, 10, 10, 1000);
     await waitFor(
-      async () => (await db.sql<{ n: number }[]>`select count(*)::int as n from readings`)[0]!.n === 200,
+      async () =>
+        (await db.sql<{ n: number }[]>`select count(*)::int as n from readings`)[0]!.n === 200,
       10_000,
       '200 readings via aedes',
     );

@@ -91,7 +91,7 @@ describe('decoding telemetry', () => {
     expect(d.rejected?.detail).toMatch(/400\.0 days in the past/);
   });
 
-  it('does not let one company write to another company\'s sensors', () => {
+  it("does not let one company write to another company's sensors", () => {
     const d = decode(
       JSON.stringify({ seq: 1, readings: [{ sensor: 'PT-1', t: NOW, v: 1 }] }),
       'twin/v1/other/rtu-1/telemetry',
@@ -117,7 +117,13 @@ describe('decoding telemetry', () => {
 
   it('reads device status messages, stamping a last will that carries no time', () => {
     const d = decode('{"state":"offline","reason":"connection lost"}', 'twin/v1/acme/rtu-1/status');
-    expect(d).toEqual({ kind: 'status', company: 'acme', device: 'rtu-1', state: 'offline', t: NOW });
+    expect(d).toEqual({
+      kind: 'status',
+      company: 'acme',
+      device: 'rtu-1',
+      state: 'offline',
+      t: NOW,
+    });
     const bad = decode('{"state":"sleeping"}', 'twin/v1/acme/rtu-1/status');
     expect(bad.kind === 'reject' && bad.rejection.code).toBe('CT_ERR_INGEST_BAD_PAYLOAD');
   });

@@ -17,7 +17,6 @@ export const DEFAULT_MAX_AGE_MS = 30 * 86_400_000;
 /** Bytes of a refused payload kept in the dead-letter table. */
 export const DEAD_LETTER_PAYLOAD_LIMIT = 64 * 1024;
 
-
 export interface DecodedReading {
   sensorId: number;
   t: number;
@@ -114,7 +113,13 @@ export function decodeMessage(
   if (t.kind === 'status') {
     const s = DeviceStatusSchema.safeParse(json);
     if (!s.success) return reject('CT_ERR_INGEST_BAD_PAYLOAD', describeIssues(s.error));
-    return { kind: 'status', company: t.company, device: t.device, state: s.data.state, t: s.data.t ?? nowMs };
+    return {
+      kind: 'status',
+      company: t.company,
+      device: t.device,
+      state: s.data.state,
+      t: s.data.t ?? nowMs,
+    };
   }
   const env = EnvelopeSchema.safeParse(json);
   if (!env.success) return reject('CT_ERR_INGEST_BAD_PAYLOAD', describeIssues(env.error));

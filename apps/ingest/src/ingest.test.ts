@@ -27,7 +27,10 @@ describe('ingest with a real Mosquitto and a real PostgreSQL', () => {
     viaProxy.port = String(port);
     svc = await startIngest(testConfig(viaProxy.toString(), broker.url), quietLog);
     await svc.connected;
-    pub = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `pub-${process.pid}` });
+    pub = await mqtt.connectAsync(broker.url, {
+      protocolVersion: 5,
+      clientId: `pub-${process.pid}`,
+    });
   });
 
   afterAll(async () => {
@@ -87,7 +90,10 @@ describe('ingest with a real Mosquitto and a real PostgreSQL', () => {
       [TOPIC, '{"seq": 1, "readings": ['],
       [TOPIC, JSON.stringify({ seq: 'x', readings: [{ sensor: 'PT-1', t: now, v: 1 }] })],
       [TOPIC, JSON.stringify({ seq: 1, readings: [{ sensor: 'GHOST-1', t: now, v: 1 }] })],
-      [TOPIC, JSON.stringify({ seq: 1, readings: [{ sensor: 'PT-1', t: now + 7 * 86_400_000, v: 1 }] })],
+      [
+        TOPIC,
+        JSON.stringify({ seq: 1, readings: [{ sensor: 'PT-1', t: now + 7 * 86_400_000, v: 1 }] }),
+      ],
       [TOPIC, JSON.stringify({ seq: 1, readings: [{ sensor: 'PT-1', t: 1000, v: 1 }] })],
       [TOPIC, Buffer.alloc(300_000, 0x61)],
       [TOPIC, '{"seq":1,"readings":[{"sensor":"PT-1","t":1,"v":NaN}]}'],
@@ -98,11 +104,15 @@ describe('ingest with a real Mosquitto and a real PostgreSQL', () => {
     // a good message after the bad ones still gets through
     await publish([{ sensor: 'PT-7', t: now, v: 7.5 }]);
     await waitFor(async () => (await count(db.sql`sensor_id = 7 and value = 7.5`)) === 1, 5000);
-    const rows = await waitFor(async () => {
-      const r = await db.sql<{ reason: string; detail: string; payload_bytes: number }[]>`
+    const rows = await waitFor(
+      async () => {
+        const r = await db.sql<{ reason: string; detail: string; payload_bytes: number }[]>`
         select reason, detail, payload_bytes from dead_letter order by id`;
-      return r.length >= bad.length - 1 ? r : null;
-    }, 5000, 'dead letters');
+        return r.length >= bad.length - 1 ? r : null;
+      },
+      5000,
+      'dead letters',
+    );
     const reasons = rows.map((r) => r.reason);
     expect(reasons).toEqual([
       'CT_ERR_INGEST_BAD_JSON',
@@ -126,7 +136,11 @@ describe('ingest with a real Mosquitto and a real PostgreSQL', () => {
     const t0 = Date.now() - 10_000;
     for (let m = 0; m < 20; m++) {
       await publish(
-        Array.from({ length: 50 }, (_, i) => ({ sensor: `PT-${i + 1}`, t: t0 + m * 100 + i, v: m })),
+        Array.from({ length: 50 }, (_, i) => ({
+          sensor: `PT-${i + 1}`,
+          t: t0 + m * 100 + i,
+          v: m,
+        })),
       );
     }
     await waitFor(() => svc.pipeline.unacked.messages >= 20, 5000, 'messages held unacked');

@@ -116,7 +116,11 @@ export async function startIngest(cfg: IngestConfig, log: Logger): Promise<Inges
   const connected = new Promise<void>((r) => (resolveConnected = r));
   session.on('connected', (c) => {
     log.info(
-      { protocol: c.protocol === 5 ? 'MQTT 5' : 'MQTT 3.1.1', shared: c.shared, sessionPresent: c.sessionPresent },
+      {
+        protocol: c.protocol === 5 ? 'MQTT 5' : 'MQTT 3.1.1',
+        shared: c.shared,
+        sessionPresent: c.sessionPresent,
+      },
       c.shared
         ? `subscribed to $share/${cfg.INGEST_SHARE_GROUP}/${TELEMETRY_FILTER}`
         : `subscribed to ${TELEMETRY_FILTER} (no shared subscriptions on this broker)`,

@@ -68,7 +68,9 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   epoch = 0;
 
   private socket: net.Socket | tls.TLSSocket | null = null;
-  private readonly opts: Required<Omit<SessionOptions, 'username' | 'password' | 'will' | 'birth'>> &
+  private readonly opts: Required<
+    Omit<SessionOptions, 'username' | 'password' | 'will' | 'birth'>
+  > &
     SessionOptions;
   private nextPacketId = 1;
   private attempt = 0;
@@ -169,7 +171,8 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   private flushAcks(): void {
     this.flushScheduled = false;
     if (this.pendingAcks.length === 0 || !this.socket) return;
-    const all = this.pendingAcks.length === 1 ? this.pendingAcks[0]! : Buffer.concat(this.pendingAcks);
+    const all =
+      this.pendingAcks.length === 1 ? this.pendingAcks[0]! : Buffer.concat(this.pendingAcks);
     this.pendingAcks.length = 0;
     this.write(all);
   }
@@ -215,7 +218,9 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       socket.destroy(err);
     });
     socket.on('connect', () => {
-      socket.write(mqttPacket.generate(this.connectPacket(protocol), { protocolVersion: protocol }));
+      socket.write(
+        mqttPacket.generate(this.connectPacket(protocol), { protocolVersion: protocol }),
+      );
     });
     socket.on('data', (chunk: Buffer) => parser.parse(chunk));
     socket.on('error', (err) => {
@@ -332,12 +337,16 @@ export class MqttSession extends EventEmitter<SessionEvents> {
         this.awaitingPong = false;
         return;
       case 'suback': {
-        const refused = (packet.granted as number[]).some((g) => typeof g === 'number' && g >= 0x80);
+        const refused = (packet.granted as number[]).some(
+          (g) => typeof g === 'number' && g >= 0x80,
+        );
         if (refused) this.emit('error', new Error('the broker refused a subscription'));
         return;
       }
       case 'disconnect':
-        this.socket?.destroy(new Error(`broker disconnected us (reason ${packet.reasonCode ?? 0})`));
+        this.socket?.destroy(
+          new Error(`broker disconnected us (reason ${packet.reasonCode ?? 0})`),
+        );
         return;
       default:
         return;

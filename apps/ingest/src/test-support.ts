@@ -15,7 +15,11 @@ export async function seedMiniPlant(sql: Sql, n: number, company = 'acme'): Prom
 }
 
 /** Ingest configuration for a test: a unique instance and share group, quiet logs. */
-export function testConfig(databaseUrl: string, mqttUrl: string, extra: Partial<Record<string, string>> = {}): IngestConfig {
+export function testConfig(
+  databaseUrl: string,
+  mqttUrl: string,
+  extra: Partial<Record<string, string>> = {},
+): IngestConfig {
   const id = `ingest-test-${process.pid}-${Math.floor(Math.random() * 1e9)}`;
   return loadConfig({
     DATABASE_URL: databaseUrl,

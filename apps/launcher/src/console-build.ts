@@ -18,7 +18,10 @@ async function newestMtime(path: string): Promise<number> {
  * Builds the console with Vite when its sources are newer than its last build (or there is
  * none), so `pnpm start` always serves the current page without a separate step.
  */
-export async function buildConsoleIfStale(root: string, log: (text: string) => void): Promise<void> {
+export async function buildConsoleIfStale(
+  root: string,
+  log: (text: string) => void,
+): Promise<void> {
   const dir = join(root, 'apps', 'console');
   if (!existsSync(join(dir, 'package.json'))) return;
   const built = join(dir, 'dist', 'index.html');

@@ -66,13 +66,17 @@ export class EmbeddedPostgres {
     if (!existsSync(join(dataDir, 'PG_VERSION'))) {
       await mkdir(dataDir, { recursive: true });
       if (ids.uid !== undefined) await chown(dataDir, ids.uid, ids.gid!);
-      await run(bin.initdb, [
-        `--pgdata=${dataDir}`,
-        '--auth=trust',
-        '--username=postgres',
-        '--encoding=UTF8',
-        '--locale=C',
-      ], ids);
+      await run(
+        bin.initdb,
+        [
+          `--pgdata=${dataDir}`,
+          '--auth=trust',
+          '--username=postgres',
+          '--encoding=UTF8',
+          '--locale=C',
+        ],
+        ids,
+      );
       initialised = true;
     }
     await this.stopStale(dataDir);
@@ -80,13 +84,20 @@ export class EmbeddedPostgres {
     const child = spawn(
       bin.postgres,
       [
-        '-D', dataDir,
-        '-p', String(this.opts.port),
-        '-c', 'listen_addresses=127.0.0.1',
-        '-c', 'unix_socket_directories=',
-        '-c', 'max_connections=100',
-        '-c', 'shared_buffers=256MB',
-        '-c', 'synchronous_commit=on',
+        '-D',
+        dataDir,
+        '-p',
+        String(this.opts.port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'max_connections=100',
+        '-c',
+        'shared_buffers=256MB',
+        '-c',
+        'synchronous_commit=on',
       ],
       { ...ids, detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
     );

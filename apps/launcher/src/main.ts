@@ -12,7 +12,14 @@ const started = Date.now();
 const cfg = loadConfig();
 
 const COLORS = process.stdout.isTTY
-  ? { info: '', warn: '\x1b[33m', error: '\x1b[31m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' }
+  ? {
+      info: '',
+      warn: '\x1b[33m',
+      error: '\x1b[31m',
+      dim: '\x1b[2m',
+      bold: '\x1b[1m',
+      reset: '\x1b[0m',
+    }
   : { info: '', warn: '', error: '', dim: '', bold: '', reset: '' };
 
 const print: Print = (component, level, text) => {
@@ -31,7 +38,11 @@ let stopping = false;
 async function stopAll(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  print('launcher', 'info', 'stopping: simulator, api, ingest (commits what it holds), broker, database');
+  print(
+    'launcher',
+    'info',
+    'stopping: simulator, api, ingest (commits what it holds), broker, database',
+  );
   // reverse start order: nothing publishes into a stopped ingest, nothing writes to a stopped db
   for (const app of [...apps].reverse()) await app.stop();
   await broker?.stop();
@@ -71,7 +82,10 @@ async function main(): Promise<void> {
 
   const sql = connect(databaseUrl, { max: 2, applicationName: 'launcher' });
   try {
-    const { storage } = await migrate(sql, { storage: cfg.STORAGE, retentionDays: cfg.RETENTION_DAYS });
+    const { storage } = await migrate(sql, {
+      storage: cfg.STORAGE,
+      retentionDays: cfg.RETENTION_DAYS,
+    });
     const meta = await getPlantMeta(sql);
     if (!meta) {
       const t0 = Date.now();
@@ -89,8 +103,16 @@ async function main(): Promise<void> {
         'info',
         `using the plant already in the database (${meta.source}${meta.seed !== null ? `, seed ${meta.seed}, ${meta.size}` : ''}); storage ${storage === 'timescaledb' ? 'TimescaleDB' : 'plain PostgreSQL'}`,
       );
-      if (meta.source === 'generator' && !cfg.PLANT_GEOJSON && (meta.seed !== cfg.PLANT_SEED || meta.size !== cfg.PLANT_SIZE)) {
-        print('plant', 'warn', `PLANT_SEED/PLANT_SIZE differ from the stored plant; delete ${cfg.CT_DATA_DIR} to start over`);
+      if (
+        meta.source === 'generator' &&
+        !cfg.PLANT_GEOJSON &&
+        (meta.seed !== cfg.PLANT_SEED || meta.size !== cfg.PLANT_SIZE)
+      ) {
+        print(
+          'plant',
+          'warn',
+          `PLANT_SEED/PLANT_SIZE differ from the stored plant; delete ${cfg.CT_DATA_DIR} to start over`,
+        );
       }
     }
   } finally {

@@ -11,7 +11,12 @@ export interface AppSpec {
 
 export type Print = (component: string, level: 'info' | 'warn' | 'error', text: string) => void;
 
-const LEVELS: Record<number, 'info' | 'warn' | 'error'> = { 30: 'info', 40: 'warn', 50: 'error', 60: 'error' };
+const LEVELS: Record<number, 'info' | 'warn' | 'error'> = {
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'error',
+};
 
 /**
  * Runs one app as a child process: shows its log lines (pino JSON) in a readable form,

@@ -97,9 +97,13 @@ export type Resolution = (typeof RESOLUTIONS)[number];
 export const TrendQuerySchema = z
   .object({
     /** Epoch ms or ISO 8601; default: `to` minus one hour. */
-    from: z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true })]).optional(),
+    from: z
+      .union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true })])
+      .optional(),
     /** Epoch ms or ISO 8601; default: now. */
-    to: z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true })]).optional(),
+    to: z
+      .union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true })])
+      .optional(),
     resolution: z.enum(['auto', ...RESOLUTIONS]).default('auto'),
     /** Upper bound on points returned; `auto` picks the finest resolution that fits. */
     max_points: z.coerce.number().int().min(10).max(20000).default(2000),

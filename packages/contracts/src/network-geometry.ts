@@ -74,5 +74,13 @@ export function decodeNetworkGeometry(buf: ArrayBuffer): NetworkGeometry {
   const radius = new Float32Array(buf, o, s);
   o += s * 4;
   const equipment = new Float32Array(buf, o, e * 3);
-  return { segmentCount: s, pieceCount: p, equipmentCount: e, pieces, pieceSegment, radius, equipment };
+  return {
+    segmentCount: s,
+    pieceCount: p,
+    equipmentCount: e,
+    pieces,
+    pieceSegment,
+    radius,
+    equipment,
+  };
 }

@@ -22,7 +22,12 @@ export const SENSOR_TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/;
 export const QUALITY = { GOOD: 0, UNCERTAIN: 1, BAD: 2, STALE: 3 } as const;
 export type QualityName = keyof typeof QUALITY;
 export type QualityCode = (typeof QUALITY)[QualityName];
-export const QUALITY_NAMES = ['GOOD', 'UNCERTAIN', 'BAD', 'STALE'] as const satisfies readonly QualityName[];
+export const QUALITY_NAMES = [
+  'GOOD',
+  'UNCERTAIN',
+  'BAD',
+  'STALE',
+] as const satisfies readonly QualityName[];
 
 const QualityCodeSchema = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]);
 const QualityNameSchema = z.enum(QUALITY_NAMES);

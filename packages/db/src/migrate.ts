@@ -80,7 +80,11 @@ export async function migrate(sql: Sql, options: MigrateOptions = {}): Promise<M
       } else {
         const choice = options.storage ?? 'auto';
         storage =
-          choice === 'auto' ? ((await timescaleAvailable(tx)) ? 'timescaledb' : 'postgres') : choice;
+          choice === 'auto'
+            ? (await timescaleAvailable(tx))
+              ? 'timescaledb'
+              : 'postgres'
+            : choice;
         if (storage === 'timescaledb') await tx`create extension if not exists timescaledb`;
         await tx`insert into schema_meta (key, value) values ('storage', ${storage})`;
       }

@@ -244,8 +244,10 @@ export interface SensorFilter {
 
 /** Sensors matching every given filter, ordered by id. */
 export async function listSensors(sql: Sql, f: SensorFilter): Promise<SensorRow[]> {
-  return doing('listing sensors', () =>
-    sql<SensorRow[]>`
+  return doing(
+    'listing sensors',
+    () =>
+      sql<SensorRow[]>`
       select id, tag, company_id, device_id, quantity, unit, segment_id, equipment_id, position_m
       from sensor
       where (${f.company ?? null}::text is null or company_id = ${f.company ?? null})

@@ -92,12 +92,32 @@ describe('readings on plain PostgreSQL (the fallback storage)', () => {
       done += r.minuteBuckets;
     }
     expect(done).toBeGreaterThan(0);
-    const m = await db.sql<{ min_value: number; max_value: number; avg_value: number; count: number; last_value: number }[]>`
+    const m = await db.sql<
+      {
+        min_value: number;
+        max_value: number;
+        avg_value: number;
+        count: number;
+        last_value: number;
+      }[]
+    >`
       select min_value, max_value, avg_value, count, last_value from readings_1m
       where sensor_id = 4 order by bucket`;
     expect(m).toHaveLength(2);
-    expect(m[0]).toMatchObject({ min_value: 0, max_value: 59, avg_value: 29.5, count: 60, last_value: 59 });
-    expect(m[1]).toMatchObject({ min_value: 60, max_value: 119, avg_value: 89.5, count: 60, last_value: 119 });
+    expect(m[0]).toMatchObject({
+      min_value: 0,
+      max_value: 59,
+      avg_value: 29.5,
+      count: 60,
+      last_value: 59,
+    });
+    expect(m[1]).toMatchObject({
+      min_value: 60,
+      max_value: 119,
+      avg_value: 89.5,
+      count: 60,
+      last_value: 119,
+    });
     const [h] = await db.sql<{ avg_value: number; count: number; last_value: number }[]>`
       select avg_value, count, last_value from readings_1h where sensor_id = 4`;
     expect(h).toMatchObject({ avg_value: 59.5, count: 120, last_value: 119 });
@@ -142,17 +162,19 @@ describe('readings on plain PostgreSQL (the fallback storage)', () => {
   });
 
   it('stores dead letters in the same transaction as the readings of a batch', async () => {
-    await writer.insert(columns([[t0 + 5000, 5, 1]]), { deadLetters: [
-      {
-        topic: 'twin/v1/acme/dev1/telemetry',
-        companyId: 'acme',
-        deviceId: 'dev1',
-        reason: 'bad_json',
-        detail: 'Unexpected token',
-        payload: Buffer.from([0x7b, 0x00, 0xff]),
-        payloadBytes: 3,
-      },
-    ] });
+    await writer.insert(columns([[t0 + 5000, 5, 1]]), {
+      deadLetters: [
+        {
+          topic: 'twin/v1/acme/dev1/telemetry',
+          companyId: 'acme',
+          deviceId: 'dev1',
+          reason: 'bad_json',
+          detail: 'Unexpected token',
+          payload: Buffer.from([0x7b, 0x00, 0xff]),
+          payloadBytes: 3,
+        },
+      ],
+    });
     const [dl] = await db.sql<{ reason: string; payload: Buffer }[]>`
       select reason, payload from dead_letter`;
     expect(dl!.reason).toBe('bad_json');

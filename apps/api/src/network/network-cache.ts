@@ -1,7 +1,4 @@
-import {
-  encodeNetworkGeometry,
-  type NetworkResponse,
-} from '@ct/contracts';
+import { encodeNetworkGeometry, type NetworkResponse } from '@ct/contracts';
 import { getPlantMeta, listAllSensors, loadNetworkRows, type Sql } from '@ct/db';
 
 export interface NetworkSnapshot {

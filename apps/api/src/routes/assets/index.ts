@@ -15,7 +15,9 @@ export const assetRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
   const withLatest = (sensors: SensorRow[]) =>
     sensors.map((s) => ({
       ...s,
-      latest: ctx.live.time[s.id] ? { t: ctx.live.time[s.id]!, v: ctx.live.value[s.id]!, q: 0 } : null,
+      latest: ctx.live.time[s.id]
+        ? { t: ctx.live.time[s.id]!, v: ctx.live.value[s.id]!, q: 0 }
+        : null,
     }));
 
   r.get(
@@ -71,7 +73,11 @@ export const assetRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       if (!e) throw notFound(`equipment ${req.params.id}`);
       const sensors = await listSensors(ctx.sql, { equipment: e.id, limit: 1000, offset: 0 });
       const { x_m, y_m, z_m, ...rest } = e;
-      return { ...rest, position: [x_m, y_m, z_m] as [number, number, number], sensors: withLatest(sensors) };
+      return {
+        ...rest,
+        position: [x_m, y_m, z_m] as [number, number, number],
+        sensors: withLatest(sensors),
+      };
     },
   );
 };

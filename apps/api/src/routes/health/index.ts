@@ -63,16 +63,61 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       lines.push(`ct_live_sensors ${ctx.live.liveSensors}`);
       metric('ct_broker_connected', 'Whether this api is connected to the broker', 'gauge');
       lines.push(`ct_broker_connected ${ctx.live.connected ? 1 : 0}`);
-      const ingest: [string, string, 'counter' | 'gauge', (m: import('@ct/contracts').IngestMetrics) => number | null][] = [
-        ['ct_ingest_stored_readings_total', 'Readings stored', 'counter', (m) => m.stored_readings_total],
-        ['ct_ingest_received_messages_total', 'Messages received', 'counter', (m) => m.received_messages_total],
-        ['ct_ingest_rejected_readings_total', 'Readings refused', 'counter', (m) => m.rejected_readings_total],
-        ['ct_ingest_duplicate_readings_total', 'Redelivered readings skipped', 'counter', (m) => m.duplicate_readings_total],
-        ['ct_ingest_dead_letters_total', 'Dead letters written', 'counter', (m) => m.dead_letters_total],
-        ['ct_ingest_readings_per_second', 'Readings stored per second', 'gauge', (m) => m.readings_per_s],
+      const ingest: [
+        string,
+        string,
+        'counter' | 'gauge',
+        (m: import('@ct/contracts').IngestMetrics) => number | null,
+      ][] = [
+        [
+          'ct_ingest_stored_readings_total',
+          'Readings stored',
+          'counter',
+          (m) => m.stored_readings_total,
+        ],
+        [
+          'ct_ingest_received_messages_total',
+          'Messages received',
+          'counter',
+          (m) => m.received_messages_total,
+        ],
+        [
+          'ct_ingest_rejected_readings_total',
+          'Readings refused',
+          'counter',
+          (m) => m.rejected_readings_total,
+        ],
+        [
+          'ct_ingest_duplicate_readings_total',
+          'Redelivered readings skipped',
+          'counter',
+          (m) => m.duplicate_readings_total,
+        ],
+        [
+          'ct_ingest_dead_letters_total',
+          'Dead letters written',
+          'counter',
+          (m) => m.dead_letters_total,
+        ],
+        [
+          'ct_ingest_readings_per_second',
+          'Readings stored per second',
+          'gauge',
+          (m) => m.readings_per_s,
+        ],
         ['ct_ingest_lag_p50_seconds', 'Median reading-to-commit lag', 'gauge', (m) => m.lag_p50_s],
-        ['ct_ingest_unacked_messages', 'Messages held unacknowledged', 'gauge', (m) => m.unacked_messages],
-        ['ct_ingest_db_ok', 'Whether the last database write succeeded', 'gauge', (m) => (m.db_ok ? 1 : 0)],
+        [
+          'ct_ingest_unacked_messages',
+          'Messages held unacknowledged',
+          'gauge',
+          (m) => m.unacked_messages,
+        ],
+        [
+          'ct_ingest_db_ok',
+          'Whether the last database write succeeded',
+          'gauge',
+          (m) => (m.db_ok ? 1 : 0),
+        ],
       ];
       for (const [name, help, type, get] of ingest) {
         metric(name, help, type);

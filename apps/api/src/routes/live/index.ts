@@ -65,7 +65,9 @@ export const liveRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
         if (!m.success) {
           send({
             type: 'error',
-            message: m.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+            message: m.error.issues
+              .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+              .join('; '),
           });
           return;
         }

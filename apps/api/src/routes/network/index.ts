@@ -25,7 +25,10 @@ export const networkRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
       const snap = await ctx.network.get();
       if (!snap) throw notFound('no plant is loaded: the network');
       // serialised once and cached: the same large body for every client
-      return reply.type('application/json; charset=utf-8').header('etag', `"${snap.version}"`).send(snap.jsonText);
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('etag', `"${snap.version}"`)
+        .send(snap.jsonText);
     },
   );
 
@@ -41,7 +44,8 @@ export const networkRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
     async (req, reply) => {
       const snap = await ctx.network.get();
       if (!snap) throw notFound('no plant is loaded: the network geometry');
-      const cache = req.query.v === snap.version ? 'public, max-age=31536000, immutable' : 'no-cache';
+      const cache =
+        req.query.v === snap.version ? 'public, max-age=31536000, immutable' : 'no-cache';
       return reply
         .type('application/octet-stream')
         .header('cache-control', cache)

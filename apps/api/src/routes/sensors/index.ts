@@ -49,7 +49,9 @@ export const sensorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
     async (req) => {
       const s = await getSensor(ctx.sql, req.params.id);
       if (!s) throw notFound(`sensor ${req.params.id}`);
-      const live = ctx.live.time[s.id] ? { t: ctx.live.time[s.id]!, v: ctx.live.value[s.id]!, q: 0 } : null;
+      const live = ctx.live.time[s.id]
+        ? { t: ctx.live.time[s.id]!, v: ctx.live.value[s.id]!, q: 0 }
+        : null;
       return { ...s, latest: live ?? (await queryLatestReading(ctx.sql, s.id)) };
     },
   );

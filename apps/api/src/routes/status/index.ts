@@ -52,7 +52,9 @@ export const statusRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         detail: ctx.live.connected ? null : 'not connected to the broker: live values paused',
         last_seen: now,
       });
-      components.sort((a, b) => `${a.component}/${a.instance}`.localeCompare(`${b.component}/${b.instance}`));
+      components.sort((a, b) =>
+        `${a.component}/${a.instance}`.localeCompare(`${b.component}/${b.instance}`),
+      );
 
       let readings = 0;
       let rate = 0;
