@@ -128,3 +128,49 @@ describe('decoding telemetry', () => {
     expect(bad.kind === 'reject' && bad.rejection.code).toBe('CT_ERR_INGEST_BAD_PAYLOAD');
   });
 });
+
+describe('the fast path of the decoder', () => {
+  it('accepts exactly what the zod schemas accept', async () => {
+    const { ReadingSchema } = await import('@ct/contracts');
+    const { fastReading } = await import('./decoder');
+    const values: unknown[] = [
+      0,
+      -1,
+      1.5,
+      NaN,
+      Infinity,
+      -Infinity,
+      '1',
+      null,
+      undefined,
+      true,
+      {},
+      [],
+    ];
+    const corpus: unknown[] = [null, 1, 'x', [], [{ sensor: 'PT-1', t: 1, v: 1 }]];
+    for (const sensor of ['PT-1', 7, undefined]) {
+      for (const t of values) {
+        for (const v of values) {
+          corpus.push({ sensor, t, v });
+          for (const q of [0, 3, 4, 'GOOD', 'BAD', 'bad', 1.5, null])
+            corpus.push({ sensor, t, v, q });
+          corpus.push({ sensor, t, v, extra: 1 });
+        }
+      }
+    }
+    let accepted = 0;
+    for (const item of corpus) {
+      const zod = ReadingSchema.safeParse(item);
+      const fast = fastReading(item);
+      if (fast) {
+        accepted++;
+        expect(zod.success).toBe(true);
+        if (zod.success) expect({ ...fast, q: fast.q }).toEqual({ ...zod.data, q: zod.data.q });
+      } else {
+        // the fast path may only decline what zod also declines (then zod reports why)
+        expect(zod.success).toBe(false);
+      }
+    }
+    expect(accepted).toBeGreaterThan(10);
+  });
+});

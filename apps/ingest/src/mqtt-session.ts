@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
 import mqttPacket from 'mqtt-packet';
-import type { IConnackPacket, IConnectPacket, IPublishPacket, Packet } from 'mqtt-packet';
+import type { IConnackPacket, IConnectPacket, Packet } from 'mqtt-packet';
+import { PacketFramer } from './packet-framer';
 
 /**
  * A minimal MQTT 3.1.1 / 5 subscriber whose QoS 1 acknowledgements are sent when the caller
@@ -48,9 +49,13 @@ export interface InboundMessage {
   qos: 0 | 1 | 2;
   messageId: number | undefined;
   dup: boolean;
+  retain: boolean;
   /** Connection number the message came on; an ack for an older connection is dropped. */
   epoch: number;
 }
+
+/** What acknowledging a message needs; the pipeline keeps only this until the commit. */
+export type AckToken = Pick<InboundMessage, 'qos' | 'messageId' | 'epoch'>;
 
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'closed';
 
@@ -80,7 +85,7 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   private lastSent = 0;
   private paused = false;
   private stopping = false;
-  private readonly pendingAcks: Buffer[] = [];
+  private readonly pendingAcks: number[] = [];
   private flushScheduled = false;
 
   constructor(options: SessionOptions) {
@@ -105,15 +110,10 @@ export class MqttSession extends EventEmitter<SessionEvents> {
   }
 
   /** Sends PUBACK for a QoS 1 message. Call in the order messages were received. */
-  ack(msg: InboundMessage): void {
+  ack(msg: AckToken): void {
     if (msg.qos !== 1 || msg.messageId === undefined) return;
     if (msg.epoch !== this.epoch || this.state !== 'connected') return;
-    this.pendingAcks.push(
-      mqttPacket.generate(
-        { cmd: 'puback', messageId: msg.messageId },
-        { protocolVersion: this.protocol },
-      ),
-    );
+    this.pendingAcks.push(msg.messageId);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flushAcks());
@@ -170,11 +170,19 @@ export class MqttSession extends EventEmitter<SessionEvents> {
 
   private flushAcks(): void {
     this.flushScheduled = false;
-    if (this.pendingAcks.length === 0 || !this.socket) return;
-    const all =
-      this.pendingAcks.length === 1 ? this.pendingAcks[0]! : Buffer.concat(this.pendingAcks);
-    this.pendingAcks.length = 0;
-    this.write(all);
+    const ids = this.pendingAcks;
+    if (ids.length === 0 || !this.socket) return;
+    // PUBACK is 4 bytes in both versions: MQTT 5 may omit a success reason code (section 3.4.2.1)
+    const buf = Buffer.allocUnsafe(ids.length * 4);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      buf[i * 4] = 0x40;
+      buf[i * 4 + 1] = 0x02;
+      buf[i * 4 + 2] = id >> 8;
+      buf[i * 4 + 3] = id & 0xff;
+    }
+    ids.length = 0;
+    this.write(buf);
   }
 
   private write(buf: Buffer): void {
@@ -203,6 +211,14 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       protocol === 5 && this.opts.protocol === 'auto' ? 2000 : this.opts.connectTimeoutMs,
     );
 
+    const framer = new PacketFramer(
+      protocol,
+      (p) => {
+        if (!connacked) return;
+        this.emit('message', { ...p, epoch: this.epoch });
+      },
+      (whole) => parser.parse(whole),
+    );
     parser.on('packet', (packet: Packet) => {
       if (!connacked) {
         if (packet.cmd !== 'connack') return;
@@ -222,7 +238,14 @@ export class MqttSession extends EventEmitter<SessionEvents> {
         mqttPacket.generate(this.connectPacket(protocol), { protocolVersion: protocol }),
       );
     });
-    socket.on('data', (chunk: Buffer) => parser.parse(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        framer.push(chunk);
+      } catch (err) {
+        failure = err as Error;
+        socket.destroy(failure);
+      }
+    });
     socket.on('error', (err) => {
       failure = err;
     });
@@ -330,9 +353,6 @@ export class MqttSession extends EventEmitter<SessionEvents> {
 
   private onPacket(packet: Packet): void {
     switch (packet.cmd) {
-      case 'publish':
-        this.onPublish(packet);
-        return;
       case 'pingresp':
         this.awaitingPong = false;
         return;
@@ -351,19 +371,6 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       default:
         return;
     }
-  }
-
-  private onPublish(packet: IPublishPacket): void {
-    const payload =
-      typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    this.emit('message', {
-      topic: packet.topic,
-      payload,
-      qos: packet.qos,
-      messageId: packet.messageId,
-      dup: packet.dup,
-      epoch: this.epoch,
-    });
   }
 
   private startPing(): void {

@@ -14,7 +14,7 @@ import {
 } from './decoder';
 import type { ErrorCode } from './errors';
 import type { IngestCounters } from './metrics';
-import type { InboundMessage } from './mqtt-session';
+import type { AckToken, InboundMessage } from './mqtt-session';
 
 /** Where batches are stored: the db package's ReadingsWriter, or anything with its shape. */
 export interface BatchStore {
@@ -26,7 +26,7 @@ export interface BatchStore {
 
 /** The part of the MQTT session the pipeline drives. */
 export interface AckChannel {
-  ack(msg: InboundMessage): void;
+  ack(msg: AckToken): void;
   pause(): void;
   resume(): void;
 }
@@ -62,7 +62,7 @@ export const DEFAULT_PIPELINE_OPTIONS: Omit<PipelineOptions, 'limits'> = {
 
 interface Batch {
   cols: ReadingColumns;
-  messages: InboundMessage[];
+  messages: AckToken[];
   deadLetters: DeadLetterInput[];
   statuses: DeviceStatusInput[];
   bytes: number;
@@ -99,6 +99,8 @@ export class IngestPipeline {
   private readonly lastSeq = new Map<string, number>();
   private readonly idleWaiters: (() => void)[] = [];
   private paused = false;
+  /** Columns of committed batches, reused: a batch's arrays are large and often mostly empty. */
+  private readonly freeColumns: ReadingColumns[] = [];
 
   constructor(
     private readonly store: BatchStore,
@@ -166,7 +168,8 @@ export class IngestPipeline {
         this.deadLetter(b, msg, d.company, d.device, d.rejection);
         break;
     }
-    b.messages.push(msg);
+    // keep what the ack needs, not the payload: its socket chunk can be freed now
+    b.messages.push({ qos: msg.qos, messageId: msg.messageId, epoch: msg.epoch });
     b.bytes += msg.payload.length;
     this.unackedMessages++;
     this.unackedBytes += msg.payload.length;
@@ -227,8 +230,10 @@ export class IngestPipeline {
   }
 
   private newBatch(): Batch {
+    const cols = this.freeColumns.pop() ?? allocReadingColumns(this.opts.maxBatchReadings);
+    cols.length = 0;
     return {
-      cols: allocReadingColumns(this.opts.maxBatchReadings),
+      cols,
       messages: [],
       deadLetters: [],
       statuses: [],
@@ -328,6 +333,7 @@ export class IngestPipeline {
     while (this.queue.length > 0 && this.queue[0]!.state === 'committed') {
       const b = this.queue.shift()!;
       for (const m of b.messages) this.channel.ack(m);
+      if (this.freeColumns.length < 8) this.freeColumns.push(b.cols);
       this.unackedMessages -= b.messages.length;
       this.unackedBytes -= b.bytes;
     }

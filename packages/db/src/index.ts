@@ -7,6 +7,7 @@ export { allocReadingColumns, encodeReadingsCopy } from './copy-binary';
 export type { ReadingColumns } from './copy-binary';
 export {
   ReadingsWriter,
+  rawCopyReadings,
   ensurePartitions,
   partitionName,
   runRollup,

@@ -158,6 +158,38 @@ export class ReadingsWriter {
   }
 }
 
+/**
+ * Benchmarks only: COPYs pre-encoded binary chunks into `readings` in one transaction on one
+ * connection, with nothing else in the way (no partition check, no dirty marks). The yardstick
+ * that ingest's throughput is compared with.
+ */
+export async function rawCopyReadings(url: string, chunks: Iterable<Buffer>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('begin');
+    const stream = client.query(
+      copyFrom('copy readings (time, sensor_id, value, quality) from stdin (format binary)'),
+    );
+    await pipeline(Readable.from(withCopyFraming(chunks)), stream);
+    await client.query('commit');
+  } finally {
+    await client.end();
+  }
+}
+
+const COPY_HEADER = 19;
+/** Joins complete binary COPY streams into one: the first header, every body, one trailer. */
+function* withCopyFraming(chunks: Iterable<Buffer>): Generator<Buffer> {
+  let first = true;
+  for (const c of chunks) {
+    const body = c.subarray(first ? 0 : COPY_HEADER, c.length - 2);
+    first = false;
+    yield body;
+  }
+  yield Buffer.from([0xff, 0xff]);
+}
+
 async function copyInto(
   tx: pg.PoolClient,
   table: 'readings' | 'readings_stage',
