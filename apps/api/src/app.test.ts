@@ -14,11 +14,11 @@ import {
   type TestDatabase,
 } from '@ct/db';
 import { generatePlant, type PlantModel } from '@ct/plant';
-import { startMosquitto, waitFor, type MosquittoHandle } from '@ct/testkit';
+import { startMosquitto, waitFor, type MosquittoHandle, MOSQUITTO_AVAILABLE } from '@ct/testkit';
 import { buildApp } from './app';
 import { LiveHub } from './live/live-hub';
 
-describe('the api on a small generated complex', () => {
+describe.runIf(MOSQUITTO_AVAILABLE)('the api on a small generated complex', () => {
   let db: TestDatabase;
   let broker: MosquittoHandle;
   let live: LiveHub;

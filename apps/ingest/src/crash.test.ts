@@ -9,6 +9,7 @@ import {
   waitFor,
   type AedesHandle,
   type MosquittoHandle,
+  MOSQUITTO_AVAILABLE,
 } from '@ct/testkit';
 import { seedMiniPlant } from './test-support';
 
@@ -47,7 +48,7 @@ async function publishSteadily(
   await pub.endAsync();
 }
 
-describe('ingest killed with SIGKILL mid-stream', () => {
+describe.runIf(MOSQUITTO_AVAILABLE)('ingest killed with SIGKILL mid-stream', () => {
   let db: TestDatabase;
   let broker: MosquittoHandle;
   const children: ChildProcess[] = [];

@@ -1,13 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { createTestDatabase, migrate, type TestDatabase } from '@ct/db';
-import { TcpProxy, startMosquitto, waitFor, type MosquittoHandle } from '@ct/testkit';
+import {
+  TcpProxy,
+  startMosquitto,
+  waitFor,
+  type MosquittoHandle,
+  MOSQUITTO_AVAILABLE,
+} from '@ct/testkit';
 import { startIngest, type IngestService } from './ingest';
 import { quietLog, seedMiniPlant, testConfig } from './test-support';
 
 const TOPIC = 'twin/v1/acme/rtu-1/telemetry';
 
-describe('ingest with a real Mosquitto and a real PostgreSQL', () => {
+describe.runIf(MOSQUITTO_AVAILABLE)('ingest with a real Mosquitto and a real PostgreSQL', () => {
   let db: TestDatabase;
   let broker: MosquittoHandle;
   let proxy: TcpProxy;

@@ -1,11 +1,10 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect, getPlantMeta, loadPlant, migrate } from '@ct/db';
+import { EmbeddedPostgres, startEmbeddedBroker, type EmbeddedBroker } from '@ct/local-servers';
 import { generatePlant, importGeoJson, type PlantModel } from '@ct/plant';
-import { startEmbeddedBroker, type EmbeddedBroker } from './broker';
 import { appEntry, loadConfig } from './config';
 import { buildConsoleIfStale } from './console-build';
-import { EmbeddedPostgres } from './embedded-postgres';
 import { Supervised, type Print } from './supervisor';
 
 const started = Date.now();

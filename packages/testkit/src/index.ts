@@ -1,5 +1,5 @@
 export { freePort, waitFor } from './ports';
-export { startMosquitto, MOSQUITTO_QUEUE_CONFIG } from './mosquitto';
+export { startMosquitto, MOSQUITTO_QUEUE_CONFIG, MOSQUITTO_AVAILABLE } from './mosquitto';
 export type { MosquittoHandle } from './mosquitto';
 export { startAedes } from './aedes';
 export type { AedesHandle } from './aedes';

