@@ -230,6 +230,7 @@ export const NetworkResponseSchema = z.object({
   sensors: z.object({
     id: z.array(z.number().int()),
     tag: z.array(z.string()),
+    company: z.array(z.number().int()),
     /** Segment index, or -1. */
     segment: z.array(z.number().int()),
     /** Equipment index, or -1. */

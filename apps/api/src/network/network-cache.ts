@@ -134,6 +134,7 @@ export async function buildNetworkSnapshot(sql: Sql): Promise<NetworkSnapshot | 
     sensors: {
       id: sensors.map((x) => x.id),
       tag: sensors.map((x) => x.tag),
+      company: sensors.map((x) => companyIndex.get(x.company_id) ?? -1),
       segment: sensors.map((x) => (x.segment_id ? (segmentIndex.get(x.segment_id) ?? -1) : -1)),
       equipment: sensors.map((x) =>
         x.equipment_id ? (equipmentIndex.get(x.equipment_id) ?? -1) : -1,
