@@ -6,7 +6,6 @@ export const API_ERRORS = {
   CT_ERR_API_BAD_REQUEST: { status: 400, message: 'the request does not match the API schema' },
   CT_ERR_API_NOT_FOUND: { status: 404, message: 'no such resource' },
   CT_ERR_API_PAYLOAD_TOO_LARGE: { status: 413, message: 'request body too large' },
-  CT_ERR_API_RATE_LIMITED: { status: 429, message: 'too many requests' },
   CT_ERR_API_DB_UNAVAILABLE: { status: 503, message: 'the database is not reachable' },
   CT_ERR_API_INTERNAL: { status: 500, message: 'unexpected server error' },
 } as const;

@@ -1,0 +1,34 @@
+/**
+ * One-off setup against real servers (the compose `setup` service, or by hand): migrates the
+ * database and loads the plant (generated from PLANT_SEED / PLANT_SIZE, or PLANT_GEOJSON) if
+ * none is loaded. `pnpm start` does the same itself for the embedded default.
+ */
+import { readFile } from 'node:fs/promises';
+import { connect, getPlantMeta, loadPlant, migrate } from '@ct/db';
+import { generatePlant, importGeoJson } from '@ct/plant';
+import { loadConfig } from './config';
+
+const cfg = loadConfig();
+if (!cfg.DATABASE_URL) throw new Error('DATABASE_URL is required');
+const sql = connect(cfg.DATABASE_URL, { max: 1, applicationName: 'setup' });
+try {
+  const { storage, applied } = await migrate(sql, {
+    storage: cfg.STORAGE,
+    retentionDays: cfg.RETENTION_DAYS,
+  });
+  console.log(`schema up to date (${storage}); applied: ${applied.join(', ') || 'nothing new'}`);
+  const meta = await getPlantMeta(sql);
+  if (meta) {
+    console.log(
+      `plant already loaded (${meta.source}, seed ${meta.seed ?? '-'}, ${meta.size ?? '-'})`,
+    );
+  } else {
+    const model = cfg.PLANT_GEOJSON
+      ? importGeoJson(await readFile(cfg.PLANT_GEOJSON, 'utf8'))
+      : generatePlant({ seed: cfg.PLANT_SEED, size: cfg.PLANT_SIZE });
+    await loadPlant(sql, model);
+    console.log(`plant loaded: ${model.segments.length} segments, ${model.sensors.length} sensors`);
+  }
+} finally {
+  await sql.end();
+}
