@@ -284,18 +284,28 @@ export interface RollupResult {
 }
 
 /**
- * Plain PostgreSQL: recomputes the 1 min rollup of up to `maxBuckets` dirty minute buckets from
- * the raw rows, and the 1 h rollup of the hours they fall in from the 1 min rollup. One caller at
- * a time does the work; a concurrent caller returns at once with zeros.
+ * Plain PostgreSQL: recomputes the 1 min rollup of up to `maxBuckets` dirty minute buckets that
+ * closed at least `settleS` seconds ago, from the raw rows, and the 1 h rollup of the hours they
+ * fall in from the 1 min rollup. One caller at a time does the work; a concurrent caller returns
+ * at once with zeros. So the 1 min and 1 h tables trail the raw rows by one to two minutes.
  */
-export async function runRollup(sql: Sql, maxBuckets = 120): Promise<RollupResult> {
+export async function runRollup(
+  sql: Sql,
+  maxBuckets = 120,
+  settleS = 5,
+): Promise<RollupResult> {
   return doing('rolling up readings', () =>
     sql.begin(async (tx) => {
       const [lock] = await tx<{ ok: boolean }[]>`select pg_try_advisory_xact_lock(7402913) as ok`;
       if (!lock?.ok) return { minuteBuckets: 0, rows1m: 0, rows1h: 0 };
+      // Only closed minutes: the open one would be recomputed every run while it fills. Late
+      // readings for a closed minute mark it dirty again, and it is recomputed once more.
       const taken = await tx<{ bucket: Date }[]>`
         delete from rollup_dirty
-        where bucket in (select bucket from rollup_dirty order by bucket limit ${maxBuckets})
+        where bucket in (
+          select bucket from rollup_dirty
+          where bucket < now() - interval '1 minute' - ${`${settleS} seconds`}::interval
+          order by bucket limit ${maxBuckets})
         returning bucket`;
       if (taken.length === 0) return { minuteBuckets: 0, rows1m: 0, rows1h: 0 };
       const buckets = taken.map((r) => r.bucket.getTime());
