@@ -161,7 +161,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   const consoleAvailable = !!opts.consoleDir && existsSync(`${opts.consoleDir}/index.html`);
   if (consoleAvailable) {
-    await app.register(fastifyStatic, { root: opts.consoleDir!, prefix: '/', wildcard: false });
+    await app.register(fastifyStatic, { root: opts.consoleDir!, prefix: '/', wildcard: true });
   } else {
     app.get('/', { schema: { hide: true } }, async (_req, reply) =>
       reply

@@ -117,7 +117,7 @@ export async function runNodeRed(o: NodeRedRun): Promise<number> {
       'module.exports = {',
       `  uiPort: ${port}, uiHost: '127.0.0.1', httpAdminRoot: false, httpNodeRoot: false,`,
       "  flowFile: 'flows.json', credentialSecret: false,",
-      "  logging: { console: { level: 'warn' } },",
+      "  logging: { console: { level: 'info' } },",
       `  functionGlobalContext: { pool: new pg.Pool({ connectionString: ${JSON.stringify(o.db.url)}, max: 4 }), ids: require('./ids.json') },`,
       '};',
     ].join('\n'),

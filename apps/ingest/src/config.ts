@@ -31,6 +31,8 @@ const EnvSchema = z.object({
   INGEST_MAX_FUTURE_S: int(300),
   INGEST_MAX_AGE_DAYS: int(30),
   INGEST_METRICS_INTERVAL_MS: int(2000),
+  /** Plain PostgreSQL: whether this instance runs the rollup and retention jobs (one is enough). */
+  INGEST_MAINTENANCE: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 

@@ -149,7 +149,7 @@ export async function startIngest(cfg: IngestConfig, log: Logger): Promise<Inges
 
   // Without TimescaleDB the app keeps rollups current and applies retention itself.
   const maintenance: NodeJS.Timeout[] = [];
-  if (storage === 'postgres') {
+  if (storage === 'postgres' && cfg.INGEST_MAINTENANCE === '1') {
     let rolling = false;
     maintenance.push(
       setInterval(() => {

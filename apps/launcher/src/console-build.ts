@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 async function newestMtime(path: string): Promise<number> {
   const s = await stat(path);
@@ -34,7 +34,9 @@ export async function buildConsoleIfStale(
   ]);
   if (out >= src) return;
   log('building the console (vite) ...');
-  const vite = createRequire(join(dir, 'package.json')).resolve('vite/bin/vite.js');
+  // vite's package exports do not include its bin: find it next to its package.json
+  const vitePkg = createRequire(join(dir, 'package.json')).resolve('vite/package.json');
+  const vite = join(dirname(vitePkg), 'bin', 'vite.js');
   const t0 = Date.now();
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], {

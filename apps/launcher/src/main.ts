@@ -59,7 +59,11 @@ async function loadModel(): Promise<PlantModel> {
 
 async function main(): Promise<void> {
   await mkdir(cfg.dataDir, { recursive: true });
-  const consoleBuild = buildConsoleIfStale(cfg.root, (t) => print('console', 'info', t));
+  // Runs while the database starts; a failure is reported when awaited, after cleanup is armed.
+  const consoleBuild = buildConsoleIfStale(cfg.root, (t) => print('console', 'info', t)).then(
+    () => null,
+    (err: Error) => err,
+  );
 
   let databaseUrl = cfg.DATABASE_URL;
   if (!databaseUrl) {
@@ -125,7 +129,8 @@ async function main(): Promise<void> {
     print('broker', 'info', `broker ready: embedded aedes (MQTT 3.1.1) at ${mqttUrl}`);
   }
 
-  await consoleBuild;
+  const buildError = await consoleBuild;
+  if (buildError) throw buildError;
 
   const common = {
     DATABASE_URL: databaseUrl,

@@ -289,35 +289,40 @@ export interface RollupResult {
  * fall in from the 1 min rollup. One caller at a time does the work; a concurrent caller returns
  * at once with zeros. So the 1 min and 1 h tables trail the raw rows by one to two minutes.
  */
-export async function runRollup(
-  sql: Sql,
-  maxBuckets = 120,
-  settleS = 5,
-): Promise<RollupResult> {
+export async function runRollup(sql: Sql, maxBuckets = 120, settleS = 5): Promise<RollupResult> {
   return doing('rolling up readings', () =>
     sql.begin(async (tx) => {
       const [lock] = await tx<{ ok: boolean }[]>`select pg_try_advisory_xact_lock(7402913) as ok`;
       if (!lock?.ok) return { minuteBuckets: 0, rows1m: 0, rows1h: 0 };
       // Only closed minutes: the open one would be recomputed every run while it fills. Late
       // readings for a closed minute mark it dirty again, and it is recomputed once more.
+      // One hour of buckets at a time keeps the scanned time range (BRIN on time) short.
       const taken = await tx<{ bucket: Date }[]>`
-        delete from rollup_dirty
-        where bucket in (
+        with ready as (
           select bucket from rollup_dirty
           where bucket < now() - interval '1 minute' - ${`${settleS} seconds`}::interval
+        ), first as (select min(bucket) as b from ready)
+        delete from rollup_dirty
+        where bucket in (
+          select bucket from ready, first
+          where bucket < first.b + interval '1 hour'
           order by bucket limit ${maxBuckets})
         returning bucket`;
       if (taken.length === 0) return { minuteBuckets: 0, rows1m: 0, rows1h: 0 };
-      const buckets = taken.map((r) => r.bucket.getTime());
+      const buckets = taken.map((r) => r.bucket.getTime()).sort((a, b) => a - b);
+      const lo = new Date(buckets[0]!);
+      const hi = new Date(buckets[buckets.length - 1]! + MINUTE_MS);
       const m = await tx`
         insert into readings_1m
           (bucket, sensor_id, min_value, max_value, avg_value, count, last_value, last_time)
-        select d.bucket, r.sensor_id, min(r.value), max(r.value), avg(r.value), count(*)::int,
+        select date_bin('1 minute', r.time, timestamptz '2000-01-01'), r.sensor_id,
+          min(r.value), max(r.value), avg(r.value), count(*)::int,
           (array_agg(r.value order by r.time desc))[1], max(r.time)
-        from unnest(${buckets}::float8[]) as b
-        cross join lateral (select to_timestamp(b / 1000.0) as bucket) d
-        join readings r on r.time >= d.bucket and r.time < d.bucket + interval '1 minute'
-        group by d.bucket, r.sensor_id
+        from readings r
+        where r.time >= ${lo} and r.time < ${hi}
+          and date_bin('1 minute', r.time, timestamptz '2000-01-01') = any(array(
+            select to_timestamp(b / 1000.0) from unnest(${buckets}::float8[]) as b))
+        group by 1, 2
         on conflict (sensor_id, bucket) do update set
           min_value = excluded.min_value, max_value = excluded.max_value,
           avg_value = excluded.avg_value, count = excluded.count,

@@ -1,0 +1,73 @@
+import { useEffect, useState } from 'react';
+import type { NetworkData } from '../store/network-store';
+import { fetchDetail, type Detail } from '../store/detail-api';
+import { useSelection } from '../store/hooks';
+import { selectionStore } from '../store/selection-store';
+import { EquipmentDetailView } from './EquipmentDetailView';
+import { SegmentDetailView } from './SegmentDetailView';
+
+export interface DetailPanelProps {
+  data: NetworkData;
+}
+
+type Load =
+  | { state: 'loading'; id: string }
+  | { state: 'error'; id: string; message: string }
+  | { state: 'done'; id: string; detail: Detail };
+
+/** The side panel for the clicked segment or machine, loaded from the api. */
+export function DetailPanel({ data }: DetailPanelProps) {
+  const { selected } = useSelection();
+  const [load, setLoad] = useState<Load | null>(null);
+  const id = selected
+    ? selected.kind === 'segment'
+      ? data.meta.segments.id[selected.index]
+      : data.meta.equipment.id[selected.index]
+    : undefined;
+
+  useEffect(() => {
+    if (!selected || !id) return;
+    const ctl = new AbortController();
+    setLoad({ state: 'loading', id });
+    fetchDetail(selected.kind, id, ctl.signal).then(
+      (detail) => setLoad({ state: 'done', id, detail }),
+      (err: Error) => {
+        if (!ctl.signal.aborted) setLoad({ state: 'error', id, message: err.message });
+      },
+    );
+    return () => ctl.abort();
+  }, [selected, id]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') selectionStore.setSelected(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  if (!selected || !id) return null;
+  return (
+    <aside className="panel" aria-label="Details" data-testid="detail-panel">
+      <button
+        type="button"
+        className="panel__close"
+        aria-label="Close details"
+        onClick={() => selectionStore.setSelected(null)}
+      >
+        ×
+      </button>
+      {!load || load.id !== id || load.state === 'loading' ? (
+        <p className="muted">Loading {id} …</p>
+      ) : load.state === 'error' ? (
+        <p className="panel__error">
+          Could not load {id}: {load.message}
+        </p>
+      ) : load.detail.kind === 'segment' ? (
+        <SegmentDetailView data={data} detail={load.detail.body} />
+      ) : (
+        <EquipmentDetailView detail={load.detail.body} />
+      )}
+    </aside>
+  );
+}
