@@ -34,9 +34,11 @@ create table readings_1h (
   primary key (sensor_id, bucket)
 );
 
--- Minute buckets that received rows since the rollup job last ran.
+-- Minute buckets that received rows since the rollup job last ran, and when they last did:
+-- a bucket still being written (a backfill) is left alone until it has been quiet a while.
 create table rollup_dirty (
-  bucket timestamptz primary key
+  bucket timestamptz primary key,
+  marked_at timestamptz not null default now()
 );
 
 -- The rollup job reads raw rows by time range; rows arrive nearly in time order, which is what

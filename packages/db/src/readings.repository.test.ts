@@ -87,7 +87,7 @@ describe('readings on plain PostgreSQL (the fallback storage)', () => {
     await writer.insert(columns(rows));
     let done = 0;
     for (;;) {
-      const r = await runRollup(db.sql);
+      const r = await runRollup(db.sql, 120, 0);
       if (r.minuteBuckets === 0) break;
       done += r.minuteBuckets;
     }
@@ -125,10 +125,17 @@ describe('readings on plain PostgreSQL (the fallback storage)', () => {
 
   it('recomputes a rolled-up minute when late readings arrive for it', async () => {
     await writer.insert(columns([[t0 + 30_500, 4, 1000]]));
-    while ((await runRollup(db.sql)).minuteBuckets > 0);
+    while ((await runRollup(db.sql, 120, 0)).minuteBuckets > 0);
     const [m] = await db.sql<{ max_value: number; count: number }[]>`
       select max_value, count from readings_1m where sensor_id = 4 order by bucket limit 1`;
     expect(m).toMatchObject({ max_value: 1000, count: 61 });
+  });
+
+  it('leaves a minute that is still being written alone until it has been quiet', async () => {
+    await writer.insert(columns([[t0 + 45_000, 6, 1]]));
+    expect((await runRollup(db.sql, 120, 2)).minuteBuckets).toBe(0);
+    await new Promise((r) => setTimeout(r, 2100));
+    expect((await runRollup(db.sql, 120, 2)).minuteBuckets).toBe(1);
   });
 
   it('picks the resolution of a trend so that the answer stays small', async () => {

@@ -203,10 +203,11 @@ async function copyInto(
 
 async function markDirty(tx: pg.PoolClient, bucketsMs: number[]): Promise<void> {
   await tx.query(
-    `insert into rollup_dirty (bucket)
-     select to_timestamp(b / 1000.0) from unnest($1::float8[]) as b
-     on conflict do nothing`,
-    [bucketsMs],
+    // sorted, so concurrent batches lock shared bucket rows in the same order (no deadlock)
+    `insert into rollup_dirty (bucket, marked_at)
+     select to_timestamp(b / 1000.0), now() from unnest($1::float8[]) as b order by b
+     on conflict (bucket) do update set marked_at = excluded.marked_at`,
+    [[...bucketsMs].sort((a, b) => a - b)],
   );
 }
 
@@ -285,7 +286,7 @@ export interface RollupResult {
 
 /**
  * Plain PostgreSQL: recomputes the 1 min rollup of up to `maxBuckets` dirty minute buckets that
- * closed at least `settleS` seconds ago, from the raw rows, and the 1 h rollup of the hours they
+ * closed, and last received rows, at least `settleS` seconds ago, from the raw rows, and the 1 h rollup of the hours they
  * fall in from the 1 min rollup. One caller at a time does the work; a concurrent caller returns
  * at once with zeros. So the 1 min and 1 h tables trail the raw rows by one to two minutes.
  */
@@ -301,6 +302,7 @@ export async function runRollup(sql: Sql, maxBuckets = 120, settleS = 5): Promis
         with ready as (
           select bucket from rollup_dirty
           where bucket < now() - interval '1 minute' - ${`${settleS} seconds`}::interval
+            and marked_at < now() - ${`${settleS} seconds`}::interval
         ), first as (select min(bucket) as b from ready)
         delete from rollup_dirty
         where bucket in (
