@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   INGEST_MAX_BATCH_READINGS: int(20_000),
   INGEST_MAX_BATCH_MESSAGES: int(10_000),
   INGEST_MAX_BATCH_DELAY_MS: int(100),
+  INGEST_MIN_BATCH_DELAY_MS: z.coerce.number().int().min(0).default(50),
   INGEST_CONCURRENCY: int(2),
   INGEST_MAX_UNACKED_MESSAGES: int(60_000),
   INGEST_MAX_UNACKED_MB: int(64),

@@ -27,6 +27,7 @@ describe('decoding telemetry', () => {
       kind: 'telemetry',
       company: 'acme',
       device: 'rtu-1',
+      source: { company: 'acme', device: 'rtu-1', kind: 'telemetry' },
       seq: 7,
       readings: [
         { sensorId: 1, t: NOW - 1000, v: 512.5, q: 0 },

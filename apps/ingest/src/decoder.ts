@@ -37,6 +37,8 @@ export type Decoded =
       kind: 'telemetry';
       company: string;
       device: string;
+      /** The parsed topic; the same object for every message of the device. */
+      source: DeviceTopic;
       seq: number;
       readings: DecodedReading[];
       /** Readings of this message that were refused, if any (the rest are stored). */
@@ -78,28 +80,52 @@ export function fastEnvelope(
   return { success: true, data: { seq, readings } };
 }
 
+interface ReadingFields {
+  sensor: string;
+  t: number;
+  v: number;
+  q: QualityCode | undefined;
+}
+
 /**
- * ReadingSchema by hand for well-formed readings (see fastEnvelope). The tag pattern is left to
- * the caller: a tag that resolves to a known sensor was valid when the sensor was created.
+ * ReadingSchema by hand for well-formed readings (see fastEnvelope), written into `out`
+ * (no allocation per reading). The tag pattern is left to the caller: a tag that resolves to a
+ * known sensor was valid when the sensor was created.
  */
-export function fastReading(
-  r: unknown,
-): { sensor: string; t: number; v: number; q: QualityCode | undefined } | null {
-  if (typeof r !== 'object' || r === null || Array.isArray(r)) return null;
+function fastReadingInto(r: unknown, out: ReadingFields): boolean {
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return false;
   const o = r as { sensor?: unknown; t?: unknown; v?: unknown; q?: unknown };
   let keys = 0;
   for (const _ in o) keys++;
   const { sensor, t, v, q } = o;
-  if (typeof sensor !== 'string' || typeof t !== 'number' || typeof v !== 'number') return null;
-  if (!Number.isFinite(t) || t < 0 || !Number.isFinite(v)) return null;
-  if (q === undefined) return keys === 3 ? { sensor, t, v, q: undefined } : null;
-  if (keys !== 4) return null;
-  if (q === 0 || q === 1 || q === 2 || q === 3) return { sensor, t, v, q };
-  if (typeof q === 'string' && Object.hasOwn(QUALITY, q)) {
-    return { sensor, t, v, q: QUALITY[q as keyof typeof QUALITY] };
+  if (typeof sensor !== 'string' || typeof t !== 'number' || typeof v !== 'number') return false;
+  if (!Number.isFinite(t) || t < 0 || !Number.isFinite(v)) return false;
+  out.sensor = sensor;
+  out.t = t;
+  out.v = v;
+  if (q === undefined) {
+    out.q = undefined;
+    return keys === 3;
   }
-  return null;
+  if (keys !== 4) return false;
+  if (q === 0 || q === 1 || q === 2 || q === 3) {
+    out.q = q;
+    return true;
+  }
+  if (typeof q === 'string' && Object.hasOwn(QUALITY, q)) {
+    out.q = QUALITY[q as keyof typeof QUALITY];
+    return true;
+  }
+  return false;
 }
+
+/** The fast path's verdict on one reading, as a fresh object (for tests). */
+export function fastReading(r: unknown): ReadingFields | null {
+  const out: ReadingFields = { sensor: '', t: 0, v: 0, q: undefined };
+  return fastReadingInto(r, out) ? out : null;
+}
+
+const scratch: ReadingFields = { sensor: '', t: 0, v: 0, q: undefined };
 
 export interface DecodeLimits {
   maxFutureMs: number;
@@ -201,7 +227,7 @@ export function decodeMessage(
   if (!env.success) return reject(t, 'CT_ERR_INGEST_BAD_PAYLOAD', describeIssues(env.error));
 
   const readings: DecodedReading[] = [];
-  const refused = new Refusals();
+  let refused: Refusals | null = null;
   const items = env.data.readings;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
@@ -209,13 +235,15 @@ export function decodeMessage(
     let time: number;
     let v: number;
     let q: QualityCode | undefined;
-    const fast = fastReading(item);
-    if (fast) {
-      ({ sensor, t: time, v, q } = fast);
+    if (fastReadingInto(item, scratch)) {
+      ({ sensor, t: time, v, q } = scratch);
     } else {
       const r = ReadingSchema.safeParse(item);
       if (!r.success) {
-        refused.note('CT_ERR_INGEST_BAD_PAYLOAD', describeIssues(r.error, `readings[${i}].`));
+        (refused ??= new Refusals()).note(
+          'CT_ERR_INGEST_BAD_PAYLOAD',
+          describeIssues(r.error, `readings[${i}].`),
+        );
         continue;
       }
       ({ sensor, t: time, v, q } = r.data);
@@ -223,24 +251,27 @@ export function decodeMessage(
     const sensorId = sensors.resolve(t.company, sensor);
     if (sensorId === undefined) {
       if (!SENSOR_TAG_PATTERN.test(sensor)) {
-        refused.note('CT_ERR_INGEST_BAD_PAYLOAD', `readings[${i}].sensor: ${TAG_MESSAGE}`);
+        (refused ??= new Refusals()).note(
+          'CT_ERR_INGEST_BAD_PAYLOAD',
+          `readings[${i}].sensor: ${TAG_MESSAGE}`,
+        );
         continue;
       }
-      refused.note(
+      (refused ??= new Refusals()).note(
         'CT_ERR_INGEST_UNKNOWN_SENSOR',
         `readings[${i}]: "${sensor}" is not a sensor of company "${t.company}"`,
       );
       continue;
     }
     if (time > nowMs + limits.maxFutureMs) {
-      refused.note(
+      (refused ??= new Refusals()).note(
         'CT_ERR_INGEST_TIME_OUT_OF_RANGE',
         `readings[${i}]: t is ${ageText(time - nowMs)} in the future (limit ${ageText(limits.maxFutureMs)})`,
       );
       continue;
     }
     if (time < nowMs - limits.maxAgeMs) {
-      refused.note(
+      (refused ??= new Refusals()).note(
         'CT_ERR_INGEST_TIME_OUT_OF_RANGE',
         `readings[${i}]: t is ${ageText(nowMs - time)} in the past (limit ${ageText(limits.maxAgeMs)})`,
       );
@@ -251,23 +282,24 @@ export function decodeMessage(
   if (readings.length === 0) {
     return reject(
       t,
-      refused.code ?? 'CT_ERR_INGEST_BAD_PAYLOAD',
-      `all ${items.length} readings refused: ${refused.problems.join('; ')}`,
+      refused?.code ?? 'CT_ERR_INGEST_BAD_PAYLOAD',
+      `all ${items.length} readings refused: ${refused?.problems.join('; ') ?? ''}`,
     );
   }
   return {
     kind: 'telemetry',
     company: t.company,
     device: t.device,
+    source: t,
     seq: env.data.seq,
     readings,
     rejected:
-      refused.count > 0 && refused.code
+      refused && refused.count > 0 && refused.code
         ? {
             code: refused.code,
             detail: `${refused.count} of ${items.length} readings refused: ${refused.problems.join('; ')}`,
           }
         : null,
-    rejectedCount: refused.count,
+    rejectedCount: refused?.count ?? 0,
   };
 }

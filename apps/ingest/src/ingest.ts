@@ -85,6 +85,7 @@ export async function startIngest(cfg: IngestConfig, log: Logger): Promise<Inges
       maxBatchReadings: cfg.INGEST_MAX_BATCH_READINGS,
       maxBatchMessages: cfg.INGEST_MAX_BATCH_MESSAGES,
       maxBatchDelayMs: cfg.INGEST_MAX_BATCH_DELAY_MS,
+      minBatchDelayMs: cfg.INGEST_MIN_BATCH_DELAY_MS,
       concurrency: cfg.INGEST_CONCURRENCY,
       maxUnackedMessages: cfg.INGEST_MAX_UNACKED_MESSAGES,
       maxUnackedBytes: cfg.INGEST_MAX_UNACKED_MB * 1024 * 1024,

@@ -54,9 +54,6 @@ export interface InboundMessage {
   epoch: number;
 }
 
-/** What acknowledging a message needs; the pipeline keeps only this until the commit. */
-export type AckToken = Pick<InboundMessage, 'qos' | 'messageId' | 'epoch'>;
-
 export type SessionState = 'idle' | 'connecting' | 'connected' | 'closed';
 
 interface SessionEvents {
@@ -109,11 +106,13 @@ export class MqttSession extends EventEmitter<SessionEvents> {
     this.connect();
   }
 
-  /** Sends PUBACK for a QoS 1 message. Call in the order messages were received. */
-  ack(msg: AckToken): void {
-    if (msg.qos !== 1 || msg.messageId === undefined) return;
-    if (msg.epoch !== this.epoch || this.state !== 'connected') return;
-    this.pendingAcks.push(msg.messageId);
+  /**
+   * Sends PUBACKs for QoS 1 messages received on connection `epoch` (ids of QoS 0 messages are
+   * negative and skipped). Call in the order messages were received.
+   */
+  ack(epoch: number, messageIds: readonly number[]): void {
+    if (epoch !== this.epoch || this.state !== 'connected') return;
+    for (const id of messageIds) if (id >= 0) this.pendingAcks.push(id);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flushAcks());
@@ -215,7 +214,8 @@ export class MqttSession extends EventEmitter<SessionEvents> {
       protocol,
       (p) => {
         if (!connacked) return;
-        this.emit('message', { ...p, epoch: this.epoch });
+        p.epoch = this.epoch;
+        this.emit('message', p);
       },
       (whole) => parser.parse(whole),
     );

@@ -13,6 +13,8 @@ export interface PublishView {
   dup: boolean;
   retain: boolean;
   messageId: number | undefined;
+  /** Set by the session: the connection the message came on. */
+  epoch: number;
 }
 
 export class MalformedPacketError extends Error {}
@@ -94,6 +96,7 @@ export class PacketFramer {
       dup: (flags & 0x08) !== 0,
       retain: (flags & 0x01) !== 0,
       messageId,
+      epoch: 0,
     });
   }
 }

@@ -14,7 +14,8 @@ import {
 } from './decoder';
 import type { ErrorCode } from './errors';
 import type { IngestCounters } from './metrics';
-import type { AckToken, InboundMessage } from './mqtt-session';
+import type { InboundMessage } from './mqtt-session';
+import type { DeviceTopic } from '@ct/contracts';
 
 /** Where batches are stored: the db package's ReadingsWriter, or anything with its shape. */
 export interface BatchStore {
@@ -26,7 +27,8 @@ export interface BatchStore {
 
 /** The part of the MQTT session the pipeline drives. */
 export interface AckChannel {
-  ack(msg: AckToken): void;
+  /** Acknowledges, in order, messages of connection `epoch`; negative ids are QoS 0 (no ack). */
+  ack(epoch: number, messageIds: readonly number[]): void;
   pause(): void;
   resume(): void;
 }
@@ -38,6 +40,8 @@ export interface PipelineOptions {
   maxBatchMessages: number;
   /** ... or when its first message is this old, while other batches are committing (ms). */
   maxBatchDelayMs: number;
+  /** A batch is not sealed younger than this (ms) unless full: fewer, larger transactions. */
+  minBatchDelayMs: number;
   /** Batches committing at once, each on its own connection (default 2). */
   concurrency: number;
   /** Reading from the broker pauses above this many unacknowledged messages ... */
@@ -53,6 +57,7 @@ export const DEFAULT_PIPELINE_OPTIONS: Omit<PipelineOptions, 'limits'> = {
   maxBatchReadings: 20_000,
   maxBatchMessages: 10_000,
   maxBatchDelayMs: 100,
+  minBatchDelayMs: 50,
   concurrency: 2,
   maxUnackedMessages: 60_000,
   maxUnackedBytes: 64 * 1024 * 1024,
@@ -62,7 +67,10 @@ export const DEFAULT_PIPELINE_OPTIONS: Omit<PipelineOptions, 'limits'> = {
 
 interface Batch {
   cols: ReadingColumns;
-  messages: AckToken[];
+  /** The connection the batch's messages came on (a batch never spans a reconnect). */
+  epoch: number;
+  /** Message ids to acknowledge, in order of receipt; -1 for QoS 0. */
+  messages: number[];
   deadLetters: DeadLetterInput[];
   statuses: DeviceStatusInput[];
   bytes: number;
@@ -94,9 +102,10 @@ export class IngestPipeline {
   private unackedBytes = 0;
   private sealScheduled = false;
   private delayTimer: NodeJS.Timeout | null = null;
+  private delayDeadline = 0;
   private dbFailing = false;
   private readonly seenRejections = new Set<string>();
-  private readonly lastSeq = new Map<string, number>();
+  private readonly lastSeq = new Map<DeviceTopic, number>();
   private readonly idleWaiters: (() => void)[] = [];
   private paused = false;
   /** Columns of committed batches, reused: a batch's arrays are large and often mostly empty. */
@@ -132,6 +141,14 @@ export class IngestPipeline {
     c.receivedMessages++;
     const d = decodeMessage(msg.topic, msg.payload, this.now(), this.sensors, this.opts.limits);
     let b = this.current;
+    if (b.messages.length === 0) b.openedAt = this.now();
+    if (b.epoch !== msg.epoch) {
+      if (b.messages.length > 0) {
+        this.seal();
+        b = this.current;
+      }
+      b.epoch = msg.epoch;
+    }
     switch (d.kind) {
       case 'telemetry': {
         if (b.cols.length + d.readings.length > this.opts.maxBatchReadings) {
@@ -151,7 +168,7 @@ export class IngestPipeline {
         b.newest.push(newest);
         c.receivedReadings += d.readings.length + d.rejectedCount;
         c.rejectedReadings += d.rejectedCount;
-        this.trackSeq(`${d.company}/${d.device}`, d.seq);
+        this.trackSeq(d.source, d.seq);
         if (d.rejected) this.deadLetter(b, msg, d.company, d.device, d.rejected);
         break;
       }
@@ -169,7 +186,7 @@ export class IngestPipeline {
         break;
     }
     // keep what the ack needs, not the payload: its socket chunk can be freed now
-    b.messages.push({ qos: msg.qos, messageId: msg.messageId, epoch: msg.epoch });
+    b.messages.push(msg.qos === 1 && msg.messageId !== undefined ? msg.messageId : -1);
     b.bytes += msg.payload.length;
     this.unackedMessages++;
     this.unackedBytes += msg.payload.length;
@@ -223,7 +240,7 @@ export class IngestPipeline {
     }
   }
 
-  private trackSeq(key: string, seq: number): void {
+  private trackSeq(key: DeviceTopic, seq: number): void {
     const last = this.lastSeq.get(key);
     if (last !== undefined && seq > last + 1) this.counters.seqGaps += seq - last - 1;
     if (last === undefined || seq > last) this.lastSeq.set(key, seq);
@@ -234,6 +251,7 @@ export class IngestPipeline {
     cols.length = 0;
     return {
       cols,
+      epoch: this.current?.epoch ?? 0,
       messages: [],
       deadLetters: [],
       statuses: [],
@@ -245,30 +263,50 @@ export class IngestPipeline {
   }
 
   /**
-   * Seals soon: at once when a commit slot is free (low latency at low load), otherwise when
-   * a slot frees up or the batch gets old (large batches at high load).
+   * Seals soon: when a commit slot is free, as soon as the batch is `minBatchDelayMs` old (low
+   * latency at low load, without a transaction per message); otherwise when a slot frees up or
+   * the batch is `maxBatchDelayMs` old (large batches at high load).
    */
   private scheduleSeal(): void {
+    const age = this.now() - this.current.openedAt;
     if (this.committing < this.opts.concurrency) {
-      if (!this.sealScheduled) {
+      const wait = this.opts.minBatchDelayMs - age;
+      if (wait > 0) {
+        this.armTimer(wait);
+      } else if (!this.sealScheduled) {
         this.sealScheduled = true;
         setImmediate(() => {
           this.sealScheduled = false;
           if (this.committing < this.opts.concurrency) this.seal();
-          else this.armDelay();
+          else this.armTimer(this.opts.maxBatchDelayMs - (this.now() - this.current.openedAt));
         });
       }
     } else {
-      this.armDelay();
+      this.armTimer(this.opts.maxBatchDelayMs - age);
     }
   }
 
-  private armDelay(): void {
-    if (this.delayTimer) return;
-    this.delayTimer = setTimeout(() => {
-      this.delayTimer = null;
-      this.seal();
-    }, this.opts.maxBatchDelayMs);
+  private armTimer(ms: number): void {
+    const deadline = this.now() + Math.max(0, ms);
+    if (this.delayTimer) {
+      if (this.delayDeadline <= deadline) return;
+      clearTimeout(this.delayTimer);
+    }
+    this.delayDeadline = deadline;
+    this.delayTimer = setTimeout(
+      () => {
+        this.delayTimer = null;
+        if (
+          this.committing < this.opts.concurrency ||
+          this.now() - this.current.openedAt >= this.opts.maxBatchDelayMs
+        ) {
+          this.seal();
+        } else {
+          this.scheduleSeal();
+        }
+      },
+      Math.max(0, ms),
+    );
   }
 
   private seal(): void {
@@ -332,7 +370,7 @@ export class IngestPipeline {
   private releaseAcks(): void {
     while (this.queue.length > 0 && this.queue[0]!.state === 'committed') {
       const b = this.queue.shift()!;
-      for (const m of b.messages) this.channel.ack(m);
+      this.channel.ack(b.epoch, b.messages);
       if (this.freeColumns.length < 8) this.freeColumns.push(b.cols);
       this.unackedMessages -= b.messages.length;
       this.unackedBytes -= b.bytes;
