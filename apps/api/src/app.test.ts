@@ -147,7 +147,7 @@ describe.runIf(MOSQUITTO_AVAILABLE)('the api on a small generated complex', () =
     c.length = 600;
     await writer.insert(c);
     await writer.close();
-    while ((await runRollup(db.sql)).minuteBuckets > 0);
+    while ((await runRollup(db.sql, 120, 0)).minuteBuckets > 0);
     const raw = await app.inject(`/api/sensors/1/trend?from=${t0}&to=${t0 + 600_000}`);
     expect(raw.json()).toMatchObject({ resolution: 'raw', truncated: false });
     expect(raw.json().t).toHaveLength(600);
