@@ -6,7 +6,8 @@
  *
  * Options (env): BENCH_READINGS (default 3,000,000), BENCH_PER_MESSAGE (50), BENCH_SENSORS
  * (10,000), BENCH_PUBLISHERS (2), BENCH_SINGLE_MESSAGES (300,000: the 1-reading-per-message
- * runs), BENCH_NODE_RED (1: also measure Node-RED when it can be installed), TEST_DATABASE_URL.
+ * runs), BENCH_NODE_RED (1: also measure Node-RED when it can be installed), BENCH_STORAGE
+ * (`postgres`, or `timescaledb` where the server has the extension), TEST_DATABASE_URL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -24,6 +25,7 @@ const SENSORS = Number(process.env.BENCH_SENSORS ?? 10_000);
 const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 2);
 const SINGLE_MESSAGES = Number(process.env.BENCH_SINGLE_MESSAGES ?? 300_000);
 const NODE_RED = process.env.BENCH_NODE_RED !== '0';
+const STORAGE = (process.env.BENCH_STORAGE ?? 'postgres') as 'postgres' | 'timescaledb';
 const HERE = import.meta.dirname;
 
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
@@ -111,7 +113,7 @@ async function ingestRun(
       MQTT_URL: broker.url,
       INGEST_INSTANCE: instance,
       INGEST_SHARE_GROUP: instance,
-      STORAGE: 'postgres',
+      STORAGE: STORAGE,
       LOG_LEVEL: 'warn',
       INGEST_METRICS_INTERVAL_MS: process.env.BENCH_METRICS_MS ?? '250',
     },
@@ -176,12 +178,12 @@ async function main(): Promise<void> {
   const db = await createTestDatabase('ct_bench');
   const broker = await startMosquitto();
   try {
-    await migrate(db.sql, { storage: 'postgres' });
+    await migrate(db.sql, { storage: STORAGE });
     await seedSensors(db);
     const t0 = Date.now() - 3_600_000;
 
     log(`raw COPY of ${READINGS} rows into readings (same table, same rows) ...`);
-    const copy = await copyLimit(db, READINGS, SENSORS, t0);
+    const copy = await copyLimit(db, READINGS, SENSORS, t0, STORAGE);
     log('copy', copy);
 
     const messages = Math.ceil(READINGS / PER_MESSAGE);
@@ -224,7 +226,7 @@ async function main(): Promise<void> {
       readings_per_msg: PER_MESSAGE,
       qos: 1,
       broker: 'mosquitto 2.0 (infra queue settings)',
-      storage: 'postgres',
+      storage: STORAGE,
       readings_per_s: batched.readings_per_s,
       copy_limit_per_s: copy.single_stream_per_s,
       copy_limit_parallel_per_s: copy.parallel_per_s,

@@ -36,14 +36,17 @@ export async function copyLimit(
   n: number,
   sensors: number,
   t0: number,
+  storage: 'postgres' | 'timescaledb',
 ): Promise<CopyLimit> {
   // partitions exist before timing starts, as they do for ingest
   const days = new Set<number>();
   for (let k = 0; k < n; k += sensors)
     days.add(Math.floor((t0 + Math.floor(k / sensors)) / 86_400_000));
-  const w = new ReadingsWriter(db.url, 'postgres');
-  await w.ensureDays(days);
-  await w.close();
+  if (storage === 'postgres') {
+    const w = new ReadingsWriter(db.url, storage);
+    await w.ensureDays(days);
+    await w.close();
+  }
   // encoding happens outside the timed part: COPY itself is what is measured
   const encoded = [...chunks(0, n, sensors, t0)];
   await db.sql`truncate readings`;
