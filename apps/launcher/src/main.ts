@@ -52,6 +52,17 @@ async function stopAll(code: number): Promise<void> {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
+/** A URL without its password, for the log. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 async function loadModel(): Promise<PlantModel> {
   if (cfg.PLANT_GEOJSON) return importGeoJson(await readFile(cfg.PLANT_GEOJSON, 'utf8'));
   return generatePlant({ seed: cfg.PLANT_SEED, size: cfg.PLANT_SIZE });
@@ -66,7 +77,9 @@ async function main(): Promise<void> {
   );
 
   let databaseUrl = cfg.DATABASE_URL;
-  if (!databaseUrl) {
+  if (databaseUrl) {
+    print('postgres', 'info', `database: using DATABASE_URL (${redact(databaseUrl)})`);
+  } else {
     pg = new EmbeddedPostgres({
       dataDir: join(cfg.dataDir, 'pg'),
       port: cfg.CT_PG_PORT,
@@ -123,7 +136,9 @@ async function main(): Promise<void> {
   }
 
   let mqttUrl = cfg.MQTT_URL;
-  if (!mqttUrl) {
+  if (mqttUrl) {
+    print('broker', 'info', `broker: using MQTT_URL (${redact(mqttUrl)})`);
+  } else {
     broker = await startEmbeddedBroker(cfg.CT_MQTT_PORT, cfg.CT_HOST);
     mqttUrl = broker.url;
     print('broker', 'info', `broker ready: embedded aedes (MQTT 3.1.1) at ${mqttUrl}`);
