@@ -61,6 +61,7 @@ export default tseslint.config(
   })),
   {
     files: ['packages/analytics/**/*.ts'],
+    ignores: ['packages/analytics/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
