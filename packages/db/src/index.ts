@@ -53,3 +53,27 @@ export { createTestDatabase, TEST_SERVER_URL } from './testing';
 export type { TestDatabase } from './testing';
 export { SensorDirectory } from './sensor-directory';
 export type { SensorResolver } from './sensor-directory';
+export {
+  listRotatingEquipment,
+  querySensorHistory,
+  insertAnomalyScores,
+  latestAnomalyScores,
+  queryAnomalyScores,
+  getBaseline,
+  saveBaseline,
+} from './equipment.repository';
+export type {
+  RotatingEquipment,
+  RotatingSensor,
+  SensorHistory,
+  AnomalyScoreRow,
+  Baseline,
+} from './equipment.repository';
+export { raiseAlert, clearAlert, listAlerts, listAlertEvents } from './alert.repository';
+export type {
+  AlertRow,
+  AlertEventRow,
+  AlertSeverity,
+  AlertFilter,
+  RaiseInput,
+} from './alert.repository';

@@ -109,8 +109,10 @@ export async function migrate(sql: Sql, options: MigrateOptions = {}): Promise<M
         const compressAfter = options.compressAfterDays ?? 7;
         await tx`select remove_compression_policy('readings', if_exists => true)`;
         await tx`select add_compression_policy('readings', ${`${compressAfter} days`}::interval)`;
-        await tx`select remove_retention_policy('readings', if_exists => true)`;
-        await tx`select add_retention_policy('readings', ${`${retentionDays} days`}::interval)`;
+        for (const table of ['readings', 'anomaly_score']) {
+          await tx`select remove_retention_policy(${table}, if_exists => true)`;
+          await tx`select add_retention_policy(${table}, ${`${retentionDays} days`}::interval)`;
+        }
       }
     });
     return { storage, applied };

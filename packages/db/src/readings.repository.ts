@@ -380,6 +380,7 @@ export async function runRetention(
   }
   await sql`delete from readings_1m
     where bucket < to_timestamp(${(today - rollupRetentionDays) * 86_400}::float8)`;
+  await sql`delete from anomaly_score where time < to_timestamp(${oldest * 86_400}::float8)`;
   return { dropped };
 }
 

@@ -51,10 +51,16 @@ describe.runIf(available)('readings on TimescaleDB', () => {
       'policy_refresh_continuous_aggregate',
       'policy_refresh_continuous_aggregate',
       'policy_retention',
+      'policy_retention',
     ]);
+    const retained = jobs
+      .filter((j) => j.proc_name === 'policy_retention')
+      .map((j) => j.hypertable_name)
+      .sort();
+    expect(retained).toEqual(['anomaly_score', 'readings']);
     const [ret] = await db.sql<{ drop_after: string }[]>`
       select config->>'drop_after' as drop_after from timescaledb_information.jobs
-      where proc_name = 'policy_retention'`;
+      where proc_name = 'policy_retention' and hypertable_name = 'readings'`;
     expect(ret!.drop_after).toMatch(/30 days/);
   });
 
