@@ -16,8 +16,10 @@ import type { AppContext } from './context';
 import { API_ERRORS, ApiError } from './errors';
 import type { LiveHub } from './live/live-hub';
 import { NetworkCache } from './network/network-cache';
+import { alertRoutes } from './routes/alerts';
 import { assetRoutes } from './routes/assets';
 import { deadLetterRoutes } from './routes/dead-letters';
+import { equipmentHealthRoutes } from './routes/equipment-health';
 import { healthRoutes } from './routes/health';
 import { liveRoutes } from './routes/live';
 import { networkRoutes } from './routes/network';
@@ -180,6 +182,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(sensorRoutes, { ctx });
   await app.register(assetRoutes, { ctx });
   await app.register(deadLetterRoutes, { ctx });
+  await app.register(equipmentHealthRoutes, { ctx });
+  await app.register(alertRoutes, { ctx });
   await app.register(liveRoutes, { ctx });
   return app;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMPONENTS } from './system';
+import { EquipmentHealthSchema } from './equipment';
 
 /** Every 4xx and 5xx body of the api. */
 export const ApiErrorSchema = z.object({
@@ -164,6 +165,11 @@ export type LiveClientMessage = z.infer<typeof LiveClientMessageSchema>;
 
 export const LiveServerMessageSchema = z.union([
   LiveValuesSchema,
+  z.object({
+    type: z.literal('equipment'),
+    t: z.number(),
+    items: z.array(EquipmentHealthSchema),
+  }),
   z.object({ type: z.literal('pong'), t: z.number() }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);

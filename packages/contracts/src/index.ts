@@ -97,3 +97,11 @@ export {
   decodeNetworkGeometry,
 } from './network-geometry';
 export type { NetworkGeometry } from './network-geometry';
+export {
+  equipmentEventTopic,
+  EQUIPMENT_EVENT_FILTER,
+  ContributionSchema,
+  RulSchema,
+  EquipmentHealthSchema,
+} from './equipment';
+export type { Contribution, Rul, EquipmentHealth } from './equipment';

@@ -209,3 +209,12 @@ export async function listAlertEvents(sql: Sql, alertId: number): Promise<AlertE
     from alert_event where alert_id = ${alertId} order by id`,
   );
 }
+
+/** One alert, or null. */
+export async function getAlert(sql: Sql, id: number): Promise<AlertRow | null> {
+  const [a] = await doing(
+    `reading alert ${id}`,
+    () => sql<AlertRow[]>`select * from alert where id = ${id}`,
+  );
+  return a ?? null;
+}

@@ -69,7 +69,7 @@ export type {
   AnomalyScoreRow,
   Baseline,
 } from './equipment.repository';
-export { raiseAlert, clearAlert, listAlerts, listAlertEvents } from './alert.repository';
+export { raiseAlert, clearAlert, listAlerts, listAlertEvents, getAlert } from './alert.repository';
 export type {
   AlertRow,
   AlertEventRow,

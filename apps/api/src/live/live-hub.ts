@@ -1,5 +1,7 @@
 import mqtt from 'mqtt';
 import {
+  EQUIPMENT_EVENT_FILTER,
+  EquipmentHealthSchema,
   HEARTBEAT_FILTER,
   HeartbeatSchema,
   INGEST_METRICS_FILTER,
@@ -8,6 +10,7 @@ import {
   TelemetryMessageSchema,
   parseDeviceTopic,
   type ComponentHealth,
+  type EquipmentHealth,
   type IngestMetrics,
 } from '@ct/contracts';
 import type { SensorResolver } from '@ct/db';
@@ -39,6 +42,8 @@ export class LiveHub {
   liveSensors = 0;
   readonly components = new Map<string, ComponentHealth>();
   readonly ingest = new Map<string, IngestMetrics>();
+  /** The detector's latest view of each pump and compressor, with the `counter` of its change. */
+  readonly equipment = new Map<string, { health: EquipmentHealth; version: number }>();
   messagesSeen = 0;
   messagesInvalid = 0;
   private client: mqtt.MqttClient | null = null;
@@ -66,6 +71,7 @@ export class LiveHub {
           { topic: TELEMETRY_FILTER, qos: 0 },
           { topic: HEARTBEAT_FILTER, qos: 0 },
           { topic: INGEST_METRICS_FILTER, qos: 0 },
+          { topic: EQUIPMENT_EVENT_FILTER, qos: 0 },
         ].reduce<Record<string, { qos: 0 }>>((acc, s) => ((acc[s.topic] = { qos: 0 }), acc), {}),
       );
     });
@@ -83,6 +89,10 @@ export class LiveHub {
   onMessage(topic: string, payload: Buffer): void {
     if (topic.startsWith('twin/sys/')) {
       this.onSystem(topic, payload);
+      return;
+    }
+    if (topic.startsWith('twin/events/v1/equipment/')) {
+      this.onEquipment(payload);
       return;
     }
     const dt = parseDeviceTopic(topic);
@@ -127,6 +137,19 @@ export class LiveHub {
     this.value[id] = v;
     this.time[id] = t;
     this.version[id] = 1;
+  }
+
+  private onEquipment(payload: Buffer): void {
+    if (payload.length === 0) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return;
+    }
+    const h = EquipmentHealthSchema.safeParse(json);
+    if (!h.success) return;
+    this.equipment.set(h.data.equipment_id, { health: h.data, version: ++this.counter });
   }
 
   private onSystem(topic: string, payload: Buffer): void {

@@ -44,7 +44,10 @@ export const liveRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
         };
         if (selected) for (const id of selected) take(id);
         else for (let id = 1; id <= live.maxSensorId; id++) take(id);
+        const equipment = [];
+        for (const e of live.equipment.values()) if (e.version > since) equipment.push(e.health);
         seen = live.counter;
+        if (equipment.length > 0) send({ type: 'equipment', t: Date.now(), items: equipment });
         if (type === 'delta' && ids.length === 0) return;
         send({ type, t: Date.now(), sensor_id: ids, value: values, time: times });
       };
