@@ -25,3 +25,60 @@ export {
   setOutOfService,
 } from './alarms/alarm-state';
 export type { AlarmFlags, IsaState, Shelving, Transition } from './alarms/alarm-state';
+export { windowFeatures, StreamingFeatures } from './equipment/features';
+export type { WindowFeatures } from './equipment/features';
+export {
+  ISO_10816_3_2009,
+  ISO_2372_10816_1_CLASSES,
+  groupBoundaries,
+  zoneFromBoundaries,
+  zoneFor,
+  zoneForClass,
+  severityBandHz,
+  operationalLimits,
+  operationalLevel,
+} from './equipment/iso10816';
+export type {
+  SeverityZone,
+  ZoneBoundaries,
+  MachineGroup,
+  Foundation,
+  MachineClass,
+  GroupSeverityTable,
+  ClassSeverityTable,
+  GroupMounting,
+  OperationalLimits,
+  OperationalLevel,
+} from './equipment/iso10816';
+export {
+  BEARING_SLIP_FRACTION,
+  bearingDefectFrequencies,
+  bearingDefectBands,
+  slipBand,
+  inSlipBand,
+} from './equipment/bearing';
+export type {
+  BearingGeometry,
+  BearingDefectFrequencies,
+  BearingDefect,
+  FrequencyBand,
+} from './equipment/bearing';
+export {
+  RUL_DEFAULTS,
+  normalisedHealth,
+  healthIndex,
+  estimateRul,
+  formatRul,
+} from './equipment/health';
+export type {
+  HealthScale,
+  DegradationModel,
+  NoTrendReason,
+  RulEstimate,
+  RulOptions,
+} from './equipment/health';
+export { EquipmentHealthTracker } from './equipment/health-tracker';
+export type {
+  EquipmentHealthTrackerOptions,
+  EquipmentHealthSnapshot,
+} from './equipment/health-tracker';
