@@ -40,7 +40,7 @@ async function stopAll(code: number): Promise<void> {
   print(
     'launcher',
     'info',
-    'stopping: simulator, api, ingest (commits what it holds), broker, database',
+    'stopping: simulator, detector, api, ingest (commits what it holds), broker, database',
   );
   // reverse start order: nothing publishes into a stopped ingest, nothing writes to a stopped db
   for (const app of [...apps].reverse()) await app.stop();
@@ -169,6 +169,10 @@ async function main(): Promise<void> {
   ingest.start();
   api.start();
   await Promise.all([ingest.ready, api.ready]);
+  const detector = spec('detector', { DETECTOR_INSTANCE: 'detector-1' });
+  apps.push(detector);
+  detector.start();
+  await detector.ready;
   if (cfg.CT_SIMULATOR === '1') {
     const sim = spec('simulator', {
       SIM_HTTP_PORT: String(cfg.CT_SIM_PORT),

@@ -82,3 +82,14 @@ export type {
   EquipmentHealthTrackerOptions,
   EquipmentHealthSnapshot,
 } from './equipment/health-tracker';
+export { createDetector, DEFAULT_DETECTOR, DETECTORS } from './equipment/detector';
+export type {
+  TrainingSegment,
+  Contribution,
+  DetectorOutput,
+  StreamingDetector,
+  DetectorOptions,
+} from './equipment/detector';
+export { MEWMA_DEFAULTS } from './equipment/anomaly/mewma';
+export { runProtocol } from './equipment/anomaly/protocol';
+export type { LabelledSeries, ProtocolOptions, ProtocolResult } from './equipment/anomaly/protocol';

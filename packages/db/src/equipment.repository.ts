@@ -270,3 +270,28 @@ export async function saveBaseline(
         fitted_at = now()`,
   );
 }
+
+/** Minute averages of several sensors in [fromMs, toMs) from the 1 min rollup, by sensor. */
+export async function queryMinuteHistory(
+  sql: Sql,
+  sensorIds: number[],
+  fromMs: number,
+  toMs: number,
+): Promise<Map<number, SensorHistory>> {
+  return doing('reading minute history', async () => {
+    const out = new Map<number, SensorHistory>();
+    for (const id of sensorIds) out.set(id, { sensorId: id, t: [], v: [] });
+    if (sensorIds.length === 0) return out;
+    const rows = await sql<{ sensor_id: number; t: number; v: number }[]>`
+      select sensor_id, extract(epoch from bucket) * 1000 as t, avg_value as v from readings_1m
+      where sensor_id = any(${sensorIds}::int[])
+        and bucket >= ${new Date(fromMs)} and bucket < ${new Date(toMs)}
+      order by bucket, sensor_id`;
+    for (const r of rows) {
+      const h = out.get(r.sensor_id)!;
+      h.t.push(Number(r.t));
+      h.v.push(r.v);
+    }
+    return out;
+  });
+}

@@ -56,6 +56,7 @@ export type { SensorResolver } from './sensor-directory';
 export {
   listRotatingEquipment,
   querySensorHistory,
+  queryMinuteHistory,
   insertAnomalyScores,
   latestAnomalyScores,
   queryAnomalyScores,
