@@ -89,12 +89,18 @@ export interface RulOptions {
   minR2?: number;
   /** Epoch ms the remaining life counts from (default: the time of the last point). */
   nowMs?: number;
+  /**
+   * Degradation onset level (default 0.1): when the points after the HI last sat at or below
+   * it satisfy `minPoints` and `minSpanS`, only they are fitted.
+   */
+  onsetHi?: number;
 }
 
 export const RUL_DEFAULTS = {
   minPoints: 10,
   minSpanS: 3600,
   minR2: 0.6,
+  onsetHi: 0.1,
 } as const;
 
 interface LineFit {
@@ -174,6 +180,20 @@ export function estimateRul(
   const windowMs = (options.windowS ?? Infinity) * 1000;
   let from = 0;
   while (from < total && timesMs[from]! < lastMs - windowMs) from++;
+  // Degradation onset: when the points since the HI last sat at or below `onsetHi` are enough
+  // for a fit, fit those only; a flat healthy stretch before a rise would drag the slope down.
+  const onset = options.onsetHi ?? RUL_DEFAULTS.onsetHi;
+  let last = -1;
+  for (let i = total - 1; i >= from; i--) {
+    if (hi[i]! <= onset) {
+      last = i;
+      break;
+    }
+  }
+  if (last >= from && total - (last + 1) >= minPoints) {
+    const suffixSpanS = (lastMs - timesMs[last + 1]!) / 1000;
+    if (suffixSpanS >= minSpanS) from = last + 1;
+  }
   const n = total - from;
   if (n < minPoints)
     return noTrend('too_few_points', `${n} points in the window, at least ${minPoints} needed`);
