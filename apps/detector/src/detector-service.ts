@@ -255,13 +255,14 @@ export async function startDetector(cfg: DetectorConfig, log: Logger): Promise<D
     }
   });
 
-  const published = new Map<AssetMonitor, number>();
+  const published = new Map<AssetMonitor, string>();
   const baselineSaved = new Set<AssetMonitor>(monitors.filter((m) => m.state === 'scoring'));
   const publishTimer = setInterval(() => {
     if (!client.connected) return;
     for (const m of monitors) {
-      if (published.get(m) === m.version && m.state === 'scoring') continue;
-      published.set(m, m.version);
+      const key = `${m.state}:${m.version}:${m.alert?.isaState ?? '-'}`;
+      if (published.get(m) === key) continue;
+      published.set(m, key);
       client.publish(
         equipmentEventTopic(m.asset.companyId, m.asset.id),
         JSON.stringify(m.health()),
