@@ -2,6 +2,7 @@ import mqtt from 'mqtt';
 import {
   HeartbeatSchema,
   TelemetryMessageSchema,
+  alertEventTopic,
   equipmentEventTopic,
   heartbeatTopic,
   parseDeviceTopic,
@@ -19,6 +20,8 @@ import {
   querySensorHistory,
   raiseAlert,
   saveBaseline,
+  toAlert,
+  type AlertRow,
   type Sql,
 } from '@ct/db';
 import type { Logger } from 'pino';
@@ -169,6 +172,12 @@ export async function startDetector(cfg: DetectorConfig, log: Logger): Promise<D
   });
   client.on('error', (err) => log.warn({ err: err.message }, 'broker problem'));
 
+  const announce = (action: string, a: AlertRow) =>
+    client.publish(
+      alertEventTopic(a.company_id),
+      JSON.stringify({ action, actor: instance, t: Date.now(), alert: toAlert(a) }),
+      { qos: 1 },
+    );
   // alert writes are serialised per asset, so a raise and its clear never overtake each other
   const alertQueue = new Map<AssetMonitor, Promise<void>>();
   const handleAlert = (m: AssetMonitor) => {
@@ -205,6 +214,7 @@ export async function startDetector(cfg: DetectorConfig, log: Logger): Promise<D
             actor: instance,
           });
           m.alert = { id: a.id, isaState: a.isa_state };
+          announce('raise', a);
           log.warn({ equipment: m.asset.id, alert: a.id }, 'equipment alert raised');
         } else {
           const a = await clearAlert(
@@ -216,6 +226,7 @@ export async function startDetector(cfg: DetectorConfig, log: Logger): Promise<D
             instance,
           );
           m.alert = a && a.isa_state !== 'A' ? { id: a.id, isaState: a.isa_state } : null;
+          if (a) announce('clear', a);
           log.info({ equipment: m.asset.id }, 'equipment alert cleared');
         }
       } catch (err) {

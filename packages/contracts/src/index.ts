@@ -105,3 +105,11 @@ export {
   EquipmentHealthSchema,
 } from './equipment';
 export type { Contribution, Rul, EquipmentHealth } from './equipment';
+export {
+  ISA_STATES,
+  AlertSchema,
+  AlertEventSchema,
+  alertEventTopic,
+  ALERT_EVENT_FILTER,
+} from './alerts';
+export type { Alert, AlertEvent } from './alerts';

@@ -1,4 +1,5 @@
 import { isaState, onCondition, type AlarmFlags } from '@ct/analytics';
+import type { Alert } from '@ct/contracts';
 import type { Queryable, Sql } from './client';
 import { doing } from './errors';
 
@@ -217,4 +218,31 @@ export async function getAlert(sql: Sql, id: number): Promise<AlertRow | null> {
     () => sql<AlertRow[]>`select * from alert where id = ${id}`,
   );
   return a ?? null;
+}
+
+/** An alert row as the api serves it and the alert events carry it. */
+export function toAlert(a: AlertRow): Alert {
+  return {
+    id: a.id,
+    company_id: a.company_id,
+    area_id: a.area_id,
+    kind: a.kind,
+    source_type: a.source_type,
+    source_id: a.source_id,
+    severity: a.severity,
+    title: a.title,
+    detail: a.detail,
+    isa_state: a.isa_state as Alert['isa_state'],
+    active: a.active,
+    acked: a.acked,
+    shelving: a.shelving,
+    shelved_until: a.shelved_until?.getTime() ?? null,
+    suppressed: a.suppressed,
+    out_of_service: a.out_of_service,
+    assignee: a.assignee,
+    raised_at: a.raised_at.getTime(),
+    cleared_at: a.cleared_at?.getTime() ?? null,
+    updated_at: a.updated_at.getTime(),
+    version: a.version,
+  };
 }

@@ -70,7 +70,14 @@ export type {
   AnomalyScoreRow,
   Baseline,
 } from './equipment.repository';
-export { raiseAlert, clearAlert, listAlerts, listAlertEvents, getAlert } from './alert.repository';
+export {
+  raiseAlert,
+  clearAlert,
+  listAlerts,
+  listAlertEvents,
+  getAlert,
+  toAlert,
+} from './alert.repository';
 export type {
   AlertRow,
   AlertEventRow,

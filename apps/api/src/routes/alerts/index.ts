@@ -1,49 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getAlert, listAlertEvents, listAlerts, type AlertRow } from '@ct/db';
+import { AlertSchema } from '@ct/contracts';
+import { getAlert, listAlertEvents, listAlerts, toAlert } from '@ct/db';
 import type { AppContext } from '../../context';
 import { notFound } from '../../errors';
-
-const AlertSchema = z.object({
-  id: z.number().int(),
-  company_id: z.string(),
-  area_id: z.string().nullable(),
-  kind: z.string(),
-  source_type: z.string(),
-  source_id: z.string(),
-  severity: z.string(),
-  title: z.string(),
-  detail: z.record(z.string(), z.unknown()),
-  isa_state: z.string(),
-  active: z.boolean(),
-  acked: z.boolean(),
-  shelving: z.string(),
-  raised_at: z.number(),
-  cleared_at: z.number().nullable(),
-  updated_at: z.number(),
-  version: z.number().int(),
-});
-
-const view = (a: AlertRow) => ({
-  id: a.id,
-  company_id: a.company_id,
-  area_id: a.area_id,
-  kind: a.kind,
-  source_type: a.source_type,
-  source_id: a.source_id,
-  severity: a.severity,
-  title: a.title,
-  detail: a.detail,
-  isa_state: a.isa_state,
-  active: a.active,
-  acked: a.acked,
-  shelving: a.shelving,
-  raised_at: a.raised_at.getTime(),
-  cleared_at: a.cleared_at?.getTime() ?? null,
-  updated_at: a.updated_at.getTime(),
-  version: a.version,
-});
 
 /** Alerts and their audit trail (read side; the lifecycle actions come with the leak issue). */
 export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -74,7 +35,7 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
           open: req.query.open === 'true',
           limit: req.query.limit,
         })
-      ).map(view),
+      ).map(toAlert),
     }),
   );
 
@@ -106,7 +67,7 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       if (!a) throw notFound(`alert ${req.params.id}`);
       const events = await listAlertEvents(ctx.sql, a.id);
       return {
-        ...view(a),
+        ...toAlert(a),
         events: events.map((e) => ({
           time: e.time.getTime(),
           actor: e.actor,
