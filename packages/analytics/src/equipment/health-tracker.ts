@@ -197,6 +197,13 @@ export class EquipmentHealthTracker {
     // Throws early on a baseline at or above the failure threshold.
     normalisedHealth(mmS, this.scale());
     this.limitsCache = operationalLimits(this.boundaries, mmS);
+    if (this.rulEstimate.status === 'no_trend' && this.rulEstimate.reason === 'no_baseline') {
+      this.rulEstimate = {
+        status: 'no_trend',
+        reason: 'too_few_points',
+        detail: 'not enough history for a trend yet',
+      };
+    }
   }
 
   private closeBucket(): void {
