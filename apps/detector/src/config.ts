@@ -18,10 +18,10 @@ const EnvSchema = z.object({
     ),
   /** This instance's shard: comma-separated operator areas, or `all`. */
   DETECTOR_AREAS: z.string().default('all'),
-  /** Detector name (packages/analytics); `default` is the recommended one. */
-  DETECTOR_NAME: z.string().default('default'),
+  /** Detector name (packages/analytics): live machines use the adaptive variant. */
+  DETECTOR_NAME: z.string().default('mewma-adaptive'),
   /** Seconds of normal operation a new asset is watched before it is scored. */
-  DETECTOR_BASELINE_S: pos(600),
+  DETECTOR_BASELINE_S: pos(3600),
   /** One row per asset is stored every this many seconds (the interval's highest score). */
   DETECTOR_WRITE_INTERVAL_S: pos(10),
   /** Minutes of history replayed at start to warm the detectors. */

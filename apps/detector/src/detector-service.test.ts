@@ -148,7 +148,7 @@ describe('the live detector with a real PostgreSQL and broker', () => {
       10_000,
       'stored anomaly scores',
     );
-    expect(await getBaseline(db.sql, pump.id, 'mewma')).toMatchObject({ fromMs: t0 });
+    expect(await getBaseline(db.sql, pump.id, 'mewma-adaptive')).toMatchObject({ fromMs: t0 });
   }, 60_000);
 
   it('comes back after a restart already scoring, from the stored baseline', async () => {

@@ -12,6 +12,7 @@ import {
 import {
   clearAlert,
   connect,
+  listAlerts,
   getBaseline,
   insertAnomalyScores,
   listRotatingEquipment,
@@ -128,6 +129,16 @@ export async function startDetector(cfg: DetectorConfig, log: Logger): Promise<D
     );
   const now = Date.now();
   for (const m of monitors) await prepare(sql, m, cfg, now, log);
+  // An alert left active by a previous run stays the monitor's: it clears, after the off-delay,
+  // once the machine runs normally, instead of lingering open forever.
+  const open = await listAlerts(sql, { kind: 'equipment_anomaly', open: true, limit: 10_000 });
+  const byAsset = new Map(monitors.map((m) => [m.asset.id, m]));
+  for (const a of open) {
+    const m = byAsset.get(a.source_id);
+    if (!m || !a.active) continue;
+    m.alerting = true;
+    m.alert = { id: a.id, isaState: a.isa_state };
+  }
   const bySensor = new Map<string, { monitor: AssetMonitor; sensorId: number }>();
   const topics = new Set<string>();
   for (const m of monitors) {

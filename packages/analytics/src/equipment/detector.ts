@@ -53,6 +53,9 @@ export type DetectorOptions = Partial<MewmaOptions>;
 export const DETECTORS: Readonly<Record<string, DetectorOptions>> = {
   mewma: {},
   'mewma-diagonal': { covariance: 'diagonal' },
+  // live machines change operating point with the process load: their normal level follows
+  // slow changes (5 min) while they are confidently normal
+  'mewma-adaptive': { adaptS: 300 },
 };
 
 export const DEFAULT_DETECTOR = 'mewma';

@@ -53,6 +53,13 @@ export interface MewmaOptions {
    * that stationary Gaussian data would exceed with this probability per sample.
    */
   floorProbability: number;
+  /**
+   * Seconds over which each sensor's normal level follows slow changes of the operating point
+   * (process load), while the detector is confidently normal (statistic below offRatio x the
+   * threshold); 0 keeps the training level fixed. Faster changes, and everything after an alarm
+   * begins, are still judged against the level learned so far.
+   */
+  adaptS: number;
 }
 
 export const MEWMA_DEFAULTS: Readonly<MewmaOptions> = {
@@ -73,6 +80,7 @@ export const MEWMA_DEFAULTS: Readonly<MewmaOptions> = {
   clip: 50,
   holdout: 0.25,
   floorProbability: 1e-6,
+  adaptS: 0,
 };
 
 /** Defaults filled in and ranges checked. */
@@ -90,6 +98,7 @@ export function resolveOptions(o: Partial<MewmaOptions>): MewmaOptions {
   if (!(r.holdout >= 0 && r.holdout < 1)) throw new RangeError('holdout must be in [0, 1)');
   if (!(r.floorProbability >= 0 && r.floorProbability < 1))
     throw new RangeError('floorProbability must be in [0, 1)');
+  if (!(r.adaptS >= 0)) throw new RangeError(`adaptS must be >= 0, got ${r.adaptS}`);
   return r;
 }
 
@@ -138,6 +147,8 @@ export class MewmaDetector implements StreamingDetector {
   private diff = new Float64Array(0);
   private usable = new Uint8Array(0);
   private last = new Float64Array(0);
+  /** The normal level of each sensor: the model's, moved by adaptation when enabled. */
+  private center = new Float64Array(0);
   private run = new Int32Array(0);
   private prevT = Number.NaN;
   private confidence = 1;
@@ -173,6 +184,7 @@ export class MewmaDetector implements StreamingDetector {
     this.diff = new Float64Array(m);
     this.usable = new Uint8Array(m);
     this.last = new Float64Array(m).fill(Number.NaN);
+    this.center = Float64Array.from(model.center);
     this.run = new Int32Array(m);
     this.prevT = Number.NaN;
     this.confidence = model.active.reduce((a, b) => a + b, 0) / m;
@@ -188,8 +200,12 @@ export class MewmaDetector implements StreamingDetector {
     const md = this.model;
     if (!md) throw new Error(`${this.name}: fit() before update()`);
     const o = this.o;
+    const prevT = this.prevT;
     const stat = this.step(t, x);
     const change = this.changeStatistic();
+    if (o.adaptS > 0 && !this.anomaly && stat < o.offRatio * md.threshold) {
+      this.adapt(t - prevT, x);
+    }
     const score = Math.min(
       1,
       Math.max(0, (stat - md.scoreZero) / (2 * (md.threshold - md.scoreZero))),
@@ -261,7 +277,7 @@ export class MewmaDetector implements StreamingDetector {
       this.usable[j] = ok ? 1 : 0;
       if (ok) {
         nUsable++;
-        const z = (v - md.center[j]!) / md.scale[j]!;
+        const z = (v - this.center[j]!) / md.scale[j]!;
         this.u[j] = Math.max(-o.clip, Math.min(o.clip, z));
       } else {
         this.u[j] = 0;
@@ -278,6 +294,17 @@ export class MewmaDetector implements StreamingDetector {
       this.slow[j] = o.changeSlow * uj + (1 - o.changeSlow) * this.slow[j]!;
     }
     return quadraticForm(md.precision, this.level, m);
+  }
+
+  /** Moves each usable sensor's normal level toward its reading, time constant adaptS. */
+  private adapt(dtMs: number, x: ArrayLike<number>): void {
+    if (!(dtMs > 0)) return;
+    const a = Math.min(1, dtMs / 1000 / this.o.adaptS);
+    for (let j = 0; j < this.center.length; j++) {
+      if (this.usable[j] !== 1) continue;
+      const v = x[j]!;
+      this.center[j] = this.center[j]! + a * (v - this.center[j]!);
+    }
   }
 
   // Basseville & Nikiforov 1993, 2.1: a filtered derivative (difference of two averages) for changes
