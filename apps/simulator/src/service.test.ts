@@ -163,6 +163,8 @@ describe.runIf(MOSQUITTO_AVAILABLE)('simulator on a broker outage', () => {
       await waitFor(() => live.got.length > 20, 5000, 'first messages');
       await proxy.cut();
       await waitFor(() => service.counters.dropped > 20, 5000, 'dropped while cut');
+      // long enough for the 1 Hz rig to miss at least two messages, however loaded the machine
+      await new Promise((r) => setTimeout(r, 2500));
       const seenDuringCut = live.got.length;
       await proxy.restore();
       await waitFor(() => service.counters.reconnects >= 1, 10_000, 'reconnect');
