@@ -17,6 +17,7 @@ import { API_ERRORS, ApiError } from './errors';
 import type { LiveHub } from './live/live-hub';
 import { NetworkCache } from './network/network-cache';
 import { alertRoutes } from './routes/alerts';
+import { conditionRoutes } from './routes/condition';
 import { assetRoutes } from './routes/assets';
 import { deadLetterRoutes } from './routes/dead-letters';
 import { equipmentHealthRoutes } from './routes/equipment-health';
@@ -93,7 +94,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       return reply.code(err.statusCode).send({
         statusCode: err.statusCode,
         code: err.code,
-        error: err.code === 'CT_ERR_API_NOT_FOUND' ? 'Not Found' : 'Bad Request',
+        error: err.title,
         message: err.message,
       });
     }
@@ -184,6 +185,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(deadLetterRoutes, { ctx });
   await app.register(equipmentHealthRoutes, { ctx });
   await app.register(alertRoutes, { ctx });
+  await app.register(conditionRoutes, { ctx });
   await app.register(liveRoutes, { ctx });
   return app;
 }

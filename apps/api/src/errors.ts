@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+
 /**
  * The api error catalogue: every error answer carries one of these codes (documented in
  * docs/errors.md; a test keeps the two in step).
@@ -6,6 +8,22 @@ export const API_ERRORS = {
   CT_ERR_API_BAD_REQUEST: { status: 400, message: 'the request does not match the API schema' },
   CT_ERR_API_NOT_FOUND: { status: 404, message: 'no such resource' },
   CT_ERR_API_PAYLOAD_TOO_LARGE: { status: 413, message: 'request body too large' },
+  CT_ERR_API_VERSION_CONFLICT: {
+    status: 409,
+    message: 'the resource changed since the version given; reload it and try again',
+  },
+  CT_ERR_API_ILLEGAL_TRANSITION: {
+    status: 409,
+    message: 'the action is not allowed in the alert state',
+  },
+  CT_ERR_API_IMPORT_REJECTED: {
+    status: 422,
+    message: 'the inspection file has errors; nothing was imported',
+  },
+  CT_ERR_API_IMPORT_CONFLICT: {
+    status: 409,
+    message: 'another import stored some of the same readings meanwhile; nothing was imported',
+  },
   CT_ERR_API_DB_UNAVAILABLE: { status: 503, message: 'the database is not reachable' },
   CT_ERR_API_INTERNAL: { status: 500, message: 'unexpected server error' },
 } as const;
@@ -21,6 +39,11 @@ export class ApiError extends Error {
   ) {
     super(message ?? API_ERRORS[code].message);
     this.statusCode = API_ERRORS[code].status;
+  }
+
+  /** The HTTP reason phrase of the status ('Not Found', 'Conflict', ...), for the `error` field. */
+  get title(): string {
+    return STATUS_CODES[this.statusCode] ?? 'Error';
   }
 }
 

@@ -1,8 +1,9 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { connect, getPlantMeta, loadPlant, migrate } from '@ct/db';
+import { connect, ensurePipeConditions, getPlantMeta, loadPlant, migrate } from '@ct/db';
 import { EmbeddedPostgres, startEmbeddedBroker, type EmbeddedBroker } from '@ct/local-servers';
 import { generatePlant, importGeoJson, type PlantModel } from '@ct/plant';
+import { seededHistory } from './seed-history';
 import { appEntry, loadConfig } from './config';
 import { buildConsoleIfStale } from './console-build';
 import { Supervised, type Print } from './supervisor';
@@ -130,6 +131,15 @@ async function main(): Promise<void> {
           `PLANT_SEED/PLANT_SIZE differ from the stored plant; delete ${cfg.CT_DATA_DIR} to start over`,
         );
       }
+    }
+    const t1 = Date.now();
+    const pipes = await ensurePipeConditions(sql, { history: seededHistory, asOfMs: Date.now() });
+    if (pipes.loadedReadings > 0 || pipes.recomputed > 0) {
+      print(
+        'plant',
+        'info',
+        `pipe condition: ${pipes.loadedReadings} thickness readings loaded, ${pipes.recomputed} segments assessed in ${((Date.now() - t1) / 1000).toFixed(1)} s`,
+      );
     }
   } finally {
     await sql.end();

@@ -4,9 +4,10 @@
  * none is loaded. `pnpm start` does the same itself for the embedded default.
  */
 import { readFile } from 'node:fs/promises';
-import { connect, getPlantMeta, loadPlant, migrate } from '@ct/db';
+import { connect, ensurePipeConditions, getPlantMeta, loadPlant, migrate } from '@ct/db';
 import { generatePlant, importGeoJson } from '@ct/plant';
 import { loadConfig } from './config';
+import { seededHistory } from './seed-history';
 
 const cfg = loadConfig();
 if (!cfg.DATABASE_URL) throw new Error('DATABASE_URL is required');
@@ -29,6 +30,10 @@ try {
     await loadPlant(sql, model);
     console.log(`plant loaded: ${model.segments.length} segments, ${model.sensors.length} sensors`);
   }
+  const pipes = await ensurePipeConditions(sql, { history: seededHistory, asOfMs: Date.now() });
+  console.log(
+    `pipe condition: ${pipes.loadedReadings} readings loaded, ${pipes.recomputed} segments assessed`,
+  );
 } finally {
   await sql.end();
 }

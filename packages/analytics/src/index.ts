@@ -23,8 +23,60 @@ export {
   expireShelve,
   setSuppressed,
   setOutOfService,
+  resolve as resolveAlarm,
+  assign as assignAlarm,
+  applyAction as applyAlarmAction,
+  CHATTER,
+  isChattering,
 } from './alarms/alarm-state';
-export type { AlarmFlags, IsaState, Shelving, Transition } from './alarms/alarm-state';
+export type { AlarmFlags, IsaState, Shelving, Transition, AlarmAction } from './alarms/alarm-state';
+export { FloodDetector, FLOOD_DEFAULTS } from './alarms/flood';
+export type { FloodOptions, FloodEpisode, AreaFloodStatus } from './alarms/flood';
+export {
+  STABILITY_CLASSES,
+  pasquillStability,
+  insolationFor,
+  resolveEntry as resolveStabilityEntry,
+} from './dispersion/stability';
+export type {
+  StabilityClass,
+  StabilityEntry,
+  Insolation,
+  StabilityInput,
+  StabilityResult,
+} from './dispersion/stability';
+export {
+  BRIGGS_VALID_RANGE_M,
+  briggsSigmas,
+  plumeConcentration,
+  plumeHalfWidthM,
+  maxDistanceToLevelM,
+} from './dispersion/plume';
+export type { Terrain, Sigmas, PlumeParams } from './dispersion/plume';
+export { STANDARD_PRESSURE_KPA, molarVolumeLMol, ppmToMgM3, mgM3ToPpm } from './dispersion/units';
+export { computeThreatZones, toThreatZonesDetail } from './dispersion/threat-zones';
+export type {
+  ZoneLevel,
+  DispersionSubstance,
+  Concern,
+  ThreatZone,
+  Hazard,
+  ThreatZoneInput,
+  ThreatZones,
+  ThreatZonesRecord,
+} from './dispersion/threat-zones';
+export {
+  exposedAssets,
+  pointInPolygon,
+  polylineInPolygon,
+  polygonsOverlap,
+} from './dispersion/exposure';
+export type {
+  SitePoint,
+  ExposureSegment,
+  ExposurePlot,
+  ExposedInZone,
+} from './dispersion/exposure';
 export { windowFeatures, StreamingFeatures } from './equipment/features';
 export type { WindowFeatures } from './equipment/features';
 export {
@@ -93,3 +145,88 @@ export type {
 export { MEWMA_DEFAULTS } from './equipment/anomaly/mewma';
 export { runProtocol } from './equipment/anomaly/protocol';
 export type { LabelledSeries, ProtocolOptions, ProtocolResult } from './equipment/anomaly/protocol';
+export {
+  INTEGRITY_TABLES_V1,
+  CONSEQUENCE_CATEGORIES,
+  PROBABILITY_CATEGORIES,
+  RISK_LEVELS,
+} from './integrity/tables';
+export type {
+  IntegrityTables,
+  B31_3Tables,
+  Api570Tables,
+  RiskTables,
+  PipeMaterial,
+  PipingClass,
+  ConsequenceCategory,
+  ProbabilityCategory,
+  RiskLevel,
+  TemperatureCurve,
+} from './integrity/tables';
+export {
+  pressureDesignThickness,
+  requiredThickness,
+  structuralMinimumMm,
+  interpolateCurve,
+} from './integrity/b31-3';
+export type {
+  PressureDesignInput,
+  PressureDesignResult,
+  SegmentDesign,
+  RequiredThickness,
+} from './integrity/b31-3';
+export {
+  yearsBetween,
+  addYears,
+  corrosionRates,
+  remainingLifeYears,
+  inspectionInterval,
+  anticipatedRateMmY,
+  assessCml,
+  governingCml,
+} from './integrity/api570';
+export type {
+  ThicknessReading,
+  CorrosionRates,
+  IntervalBasis,
+  CmlInput,
+  CmlAssessment,
+  CmlContext,
+} from './integrity/api570';
+export {
+  probabilityCategory,
+  probabilityCategoryFromDf,
+  consequenceCategory,
+  consequenceCategoryFromUsd,
+  riskLevel,
+  riskRank,
+  thinningDamageFactor,
+  assessProbability,
+  assessConsequence,
+} from './integrity/risk';
+export type {
+  ProbabilityInput,
+  ProbabilityAssessment,
+  ConsequenceInput,
+  ConsequenceAssessment,
+} from './integrity/risk';
+export { preparePlots, companiesNear } from './integrity/proximity';
+export type { Plot } from './integrity/proximity';
+export { assessSegmentCondition, segmentInventoryKg } from './integrity/condition';
+export type { ConditionFlag, SegmentConditionInput, SegmentCondition } from './integrity/condition';
+export {
+  parseInspectionCsv,
+  checkInspectionRows,
+  splitCsvLine,
+  readingKey,
+  INSPECTION_CSV_REQUIRED,
+  INSPECTION_CSV_OPTIONAL,
+} from './integrity/inspection-csv';
+export type {
+  InspectionCsvErrorCode,
+  InspectionCsvError,
+  InspectionCsvRow,
+  ParsedInspectionCsv,
+  KnownSegment,
+  InspectionCheckContext,
+} from './integrity/inspection-csv';

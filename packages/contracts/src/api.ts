@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COMPONENTS } from './system';
 import { EquipmentHealthSchema } from './equipment';
+import { AlertSchema, AreaFloodSchema } from './alerts';
 
 /** Every 4xx and 5xx body of the api. */
 export const ApiErrorSchema = z.object({
@@ -172,6 +173,19 @@ export const LiveServerMessageSchema = z.union([
   }),
   z.object({ type: z.literal('pong'), t: z.number() }),
   z.object({ type: z.literal('error'), message: z.string() }),
+  /** On connect: every open alert (not back to A). */
+  z.object({ type: z.literal('alerts'), t: z.number(), items: z.array(AlertSchema) }),
+  /** One change of one alert, as it happens (docs/alerts.md). */
+  z.object({
+    type: z.literal('alert'),
+    t: z.number(),
+    action: z.string(),
+    actor: z.string(),
+    note: z.string().nullable(),
+    alert: AlertSchema,
+  }),
+  /** Flood status of the areas, on connect and whenever a flood begins, grows or ends. */
+  z.object({ type: z.literal('flood'), t: z.number(), areas: z.array(AreaFloodSchema) }),
 ]);
 export type LiveServerMessage = z.infer<typeof LiveServerMessageSchema>;
 

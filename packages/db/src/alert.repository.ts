@@ -1,4 +1,12 @@
-import { isaState, onCondition, type AlarmFlags } from '@ct/analytics';
+import {
+  CHATTER,
+  applyAlarmAction,
+  expireShelve,
+  isaState,
+  onCondition,
+  type AlarmAction,
+  type AlarmFlags,
+} from '@ct/analytics';
 import type { Alert } from '@ct/contracts';
 import type { Queryable, Sql } from './client';
 import { doing } from './errors';
@@ -28,6 +36,8 @@ export interface AlertRow {
   updated_at: Date;
   assignee: string | null;
   version: number;
+  /** Configured per alert: clearing goes to E and waits for a reset (or resolve). */
+  latching: boolean;
 }
 
 export interface AlertEventRow {
@@ -65,6 +75,8 @@ export interface RaiseInput {
   detail: Record<string, unknown>;
   atMs: number;
   actor: string;
+  /** A latching alert (E on clearing, until an operator resets or resolves it). */
+  latching?: boolean;
 }
 
 async function openAlertFor(
@@ -111,10 +123,29 @@ async function addEvent(
   atMs: number,
   note: string | null = null,
   detail: Record<string, unknown> | null = null,
-): Promise<void> {
-  await tx`insert into alert_event (alert_id, company_id, time, actor, action, from_state, to_state, note, detail)
+): Promise<AlertEventRow> {
+  const [event] = await tx<AlertEventRow[]>`
+    insert into alert_event (alert_id, company_id, time, actor, action, from_state, to_state, note, detail)
     values (${a.id}, ${a.company_id}, ${new Date(atMs)}, ${actor}, ${action}, ${from}, ${to}, ${note},
-      ${detail === null ? null : tx.json(detail as never)})`;
+      ${detail === null ? null : tx.json(detail as never)})
+    returning id, alert_id, time, actor, action, from_state, to_state, note, detail`;
+  return event!;
+}
+
+/**
+ * A note for an activation that makes its source chatter (`CHATTER`: at least 3 activations of
+ * alerts on this kind and source within 60 s, this one included), else null.
+ */
+async function chatterNote(tx: Queryable, r: RaiseInput): Promise<string | null> {
+  const [c] = await tx<{ n: number }[]>`
+    select count(*)::int as n from alert_event e join alert a on a.id = e.alert_id
+    where a.kind = ${r.kind} and a.source_type = ${r.sourceType} and a.source_id = ${r.sourceId}
+      and e.action in ('raise', 'activate')
+      and e.time > ${new Date(r.atMs - CHATTER.windowMs)} and e.time <= ${new Date(r.atMs)}`;
+  const n = (c?.n ?? 0) + 1;
+  return n >= CHATTER.activations
+    ? `chattering: ${n} activations within ${CHATTER.windowMs / 1000} s`
+    : null;
 }
 
 /**
@@ -129,8 +160,10 @@ export async function raiseAlert(sql: Sql, r: RaiseInput): Promise<AlertRow> {
         const before = isaState(flagsOf(open));
         const f = onCondition(flagsOf(open), true);
         const row = await writeFlags(tx, open, f, r.atMs, { detail: r.detail });
-        if (!open.active)
-          await addEvent(tx, row, r.actor, 'activate', before, isaState(f), r.atMs, null, r.detail);
+        if (!open.active) {
+          const note = await chatterNote(tx, r);
+          await addEvent(tx, row, r.actor, 'activate', before, isaState(f), r.atMs, note, r.detail);
+        }
         return row;
       }
       const f = onCondition(
@@ -147,18 +180,22 @@ export async function raiseAlert(sql: Sql, r: RaiseInput): Promise<AlertRow> {
       );
       const [row] = await tx<AlertRow[]>`
         insert into alert (company_id, area_id, kind, source_type, source_id, severity, title, detail,
-          active, acked, isa_state, raised_at, updated_at)
+          active, acked, isa_state, raised_at, updated_at, latching)
         values (${r.companyId}, ${r.areaId}, ${r.kind}, ${r.sourceType}, ${r.sourceId}, ${r.severity},
           ${r.title}, ${tx.json(r.detail as never)}, ${f.active}, ${f.acked}, ${isaState(f)},
-          ${new Date(r.atMs)}, ${new Date(r.atMs)})
+          ${new Date(r.atMs)}, ${new Date(r.atMs)}, ${r.latching ?? false})
         returning *`;
-      await addEvent(tx, row!, r.actor, 'raise', 'A', isaState(f), r.atMs, null, r.detail);
+      const note = await chatterNote(tx, r);
+      await addEvent(tx, row!, r.actor, 'raise', 'A', isaState(f), r.atMs, note, r.detail);
       return row!;
     }),
   );
 }
 
-/** The condition of a source returned to normal: B->D, C->A (an alert back in A is closed). */
+/**
+ * The condition of a source returned to normal: B->D, C->A (an alert back in A is closed); a
+ * latching alert goes to E instead and waits for an operator.
+ */
 export async function clearAlert(
   sql: Sql,
   kind: string,
@@ -172,7 +209,7 @@ export async function clearAlert(
       const open = await openAlertFor(tx, kind, sourceType, sourceId);
       if (!open || !open.active) return open;
       const before = isaState(flagsOf(open));
-      const f = onCondition(flagsOf(open), false);
+      const f = onCondition(flagsOf(open), false, open.latching);
       const row = await writeFlags(tx, open, f, atMs, { cleared: true });
       await addEvent(tx, row, actor, 'clear', before, isaState(f), atMs);
       return row;
@@ -185,11 +222,23 @@ export interface AlertFilter {
   sourceId?: string | undefined;
   /** Only alerts not back in state A. */
   open?: boolean | undefined;
+  /** ISA-18.2 letters to keep. */
+  states?: readonly string[] | undefined;
+  severities?: readonly AlertSeverity[] | undefined;
+  companyId?: string | undefined;
+  areaId?: string | undefined;
+  /** Raised at or after, epoch ms. */
+  fromMs?: number | undefined;
+  /** Raised before, epoch ms. */
+  toMs?: number | undefined;
   limit: number;
+  offset?: number | undefined;
 }
 
 /** Alerts, newest first. */
 export async function listAlerts(sql: Sql, f: AlertFilter): Promise<AlertRow[]> {
+  const states = f.states?.length ? [...f.states] : null;
+  const severities = f.severities?.length ? [...f.severities] : null;
   return doing(
     'listing alerts',
     () => sql<AlertRow[]>`
@@ -197,7 +246,15 @@ export async function listAlerts(sql: Sql, f: AlertFilter): Promise<AlertRow[]> 
     where (${f.kind ?? null}::text is null or kind = ${f.kind ?? null})
       and (${f.sourceId ?? null}::text is null or source_id = ${f.sourceId ?? null})
       and (${f.open ?? false} = false or isa_state <> 'A')
-    order by raised_at desc, id desc limit ${f.limit}`,
+      and (${states}::text[] is null or isa_state = any(${states}::text[]))
+      and (${severities}::text[] is null or severity = any(${severities}::text[]))
+      and (${f.companyId ?? null}::text is null or company_id = ${f.companyId ?? null})
+      and (${f.areaId ?? null}::text is null or area_id = ${f.areaId ?? null})
+      and (${f.fromMs === undefined ? null : new Date(f.fromMs)}::timestamptz is null
+        or raised_at >= ${f.fromMs === undefined ? null : new Date(f.fromMs)})
+      and (${f.toMs === undefined ? null : new Date(f.toMs)}::timestamptz is null
+        or raised_at < ${f.toMs === undefined ? null : new Date(f.toMs)})
+    order by raised_at desc, id desc limit ${f.limit} offset ${f.offset ?? 0}`,
   );
 }
 
@@ -244,5 +301,146 @@ export function toAlert(a: AlertRow): Alert {
     cleared_at: a.cleared_at?.getTime() ?? null,
     updated_at: a.updated_at.getTime(),
     version: a.version,
+    latched: a.latched,
+    latching: a.latching,
   };
+}
+
+/** An operator action on one alert (the api's POST /api/alerts/{id}/<action>). */
+export interface AlertActionInput {
+  id: number;
+  action: 'ack' | 'reset' | 'assign' | 'comment' | 'shelve' | 'unshelve' | 'resolve';
+  actor: string;
+  /** The version the actor acted on; null skips the check (a comment changes no state). */
+  version: number | null;
+  atMs: number;
+  /** Comment, shelve reason or resolution. */
+  note?: string | null;
+  /** For `assign`: who takes it (null: nobody). */
+  assignee?: string | null;
+  /** For `shelve`. */
+  shelve?: { kind: 'timed' | 'one_shot'; untilMs: number | null; maxMs: number };
+}
+
+export type AlertActionResult =
+  | { ok: true; alert: AlertRow; event: AlertEventRow }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'version_conflict'; current: AlertRow }
+  | { ok: false; reason: 'illegal'; message: string; current: AlertRow };
+
+function alarmAction(a: AlertActionInput): AlarmAction {
+  if (a.action !== 'shelve') return { kind: a.action };
+  if (!a.shelve) throw new Error('a shelve action needs its kind and end');
+  return {
+    kind: 'shelve',
+    shelving: a.shelve.kind,
+    nowMs: a.atMs,
+    untilMs: a.shelve.untilMs,
+    maxMs: a.shelve.maxMs,
+  };
+}
+
+/**
+ * Applies an operator action in one transaction: the alert row is locked, its version checked
+ * (a stale one changes nothing), the transition checked by the ISA-18.2 rules, and the alert
+ * updated (version + 1) together with its audit event. A comment leaves the row (and its version)
+ * as it is and only appends the event.
+ */
+export async function actOnAlert(sql: Sql, a: AlertActionInput): Promise<AlertActionResult> {
+  return doing(`${a.action} on alert ${a.id}`, () =>
+    sql.begin(async (tx): Promise<AlertActionResult> => {
+      const [cur] = await tx<AlertRow[]>`select * from alert where id = ${a.id} for update`;
+      if (!cur) return { ok: false, reason: 'not_found' };
+      if (a.version !== null && a.version !== cur.version)
+        return { ok: false, reason: 'version_conflict', current: cur };
+      const t = applyAlarmAction(flagsOf(cur), alarmAction(a));
+      if (!t.ok) return { ok: false, reason: 'illegal', message: t.reason, current: cur };
+      const before = isaState(flagsOf(cur));
+      let row = cur;
+      let detail: Record<string, unknown> | null = null;
+      if (a.action === 'assign') {
+        detail = { assignee: a.assignee ?? null, previous: cur.assignee };
+        const [assigned] = await tx<AlertRow[]>`
+          update alert set assignee = ${a.assignee ?? null}, updated_at = ${new Date(a.atMs)},
+            version = version + 1
+          where id = ${a.id} returning *`;
+        row = assigned!;
+      } else if (a.action !== 'comment') {
+        if (a.action === 'shelve')
+          detail = { shelving: a.shelve!.kind, until: t.flags.shelvedUntil };
+        row = await writeFlags(tx, cur, t.flags, a.atMs);
+      }
+      const event = await addEvent(
+        tx,
+        row,
+        a.actor,
+        a.action,
+        before,
+        row.isa_state,
+        a.atMs,
+        a.note ?? null,
+        detail,
+      );
+      return { ok: true, alert: row, event };
+    }),
+  );
+}
+
+/**
+ * Ends every timed shelve whose time has come by `nowMs` and re-evaluates the condition (ISA-18.2:
+ * A if normal, B if still abnormal), each with a `shelve_expired` event by `actor`. Rows another
+ * api replica is sweeping at the same moment are skipped (it does them).
+ */
+export async function expireShelves(
+  sql: Sql,
+  nowMs: number,
+  actor = 'system',
+): Promise<{ alert: AlertRow; event: AlertEventRow }[]> {
+  return doing('ending expired shelves', () =>
+    sql.begin(async (tx) => {
+      const due = await tx<AlertRow[]>`
+        select * from alert where shelving = 'timed' and shelved_until <= ${new Date(nowMs)}
+        order by shelved_until for update skip locked`;
+      const out: { alert: AlertRow; event: AlertEventRow }[] = [];
+      for (const cur of due) {
+        const f = expireShelve(flagsOf(cur), nowMs);
+        const row = await writeFlags(tx, cur, f, nowMs);
+        const event = await addEvent(
+          tx,
+          row,
+          actor,
+          'shelve_expired',
+          isaState(flagsOf(cur)),
+          row.isa_state,
+          nowMs,
+          'the shelve time ended; the condition was re-evaluated',
+          { shelved_until: cur.shelved_until?.getTime() ?? null },
+        );
+        out.push({ alert: row, event });
+      }
+      return out;
+    }),
+  );
+}
+
+/** Every annunciation (a raise, or a return to B) since `sinceMs`, oldest first, with its area. */
+export async function listAnnunciations(
+  sql: Sql,
+  sinceMs: number,
+): Promise<{ area_id: string | null; time: Date }[]> {
+  return doing(
+    'reading alert annunciations',
+    () => sql<{ area_id: string | null; time: Date }[]>`
+    select a.area_id, e.time from alert_event e join alert a on a.id = e.alert_id
+    where e.action in ('raise', 'activate') and e.to_state = 'B' and e.time >= ${new Date(sinceMs)}
+    order by e.time, e.id`,
+  );
+}
+
+/** The operator areas, for the flood summary (every area, flooded or not). */
+export async function listAlertAreas(sql: Sql): Promise<{ id: string; name: string }[]> {
+  return doing(
+    'reading the areas',
+    () => sql<{ id: string; name: string }[]>`select id, name from area order by id`,
+  );
 }

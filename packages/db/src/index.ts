@@ -77,6 +77,10 @@ export {
   listAlertEvents,
   getAlert,
   toAlert,
+  actOnAlert,
+  expireShelves,
+  listAnnunciations,
+  listAlertAreas,
 } from './alert.repository';
 export type {
   AlertRow,
@@ -84,4 +88,30 @@ export type {
   AlertSeverity,
   AlertFilter,
   RaiseInput,
+  AlertActionInput,
+  AlertActionResult,
 } from './alert.repository';
+export {
+  pipeConditionState,
+  ensurePipeConditions,
+  loadInspectionHistory,
+  recomputeConditions,
+  searchConditions,
+  exportConditions,
+  summarizeConditions,
+  getConditionDetail,
+  inspectionImportContext,
+  storeInspections,
+} from './integrity.repository';
+export type {
+  PipeConditionState,
+  RecomputeOptions,
+  ConditionSortKey,
+  ConditionFilter,
+  ConditionListRow,
+  ConditionSearch,
+  SummaryGroup,
+  ConditionSummaryRow,
+  ConditionDetail,
+  StoreInspectionsOptions,
+} from './integrity.repository';

@@ -31,3 +31,5 @@ export { polylineLength, pointAlong, plantSummary } from './geometry';
 export type { PlantSummary } from './geometry';
 export { NPS_OUTSIDE_DIAMETERS_MM } from './pipe-sizes';
 export { MAX_SENSORS_PER_DEVICE, UNIT_BY_QUANTITY } from './instrumentation';
+export { generateInspectionHistory } from './inspections';
+export type { InspectionHistory, GenerateInspectionsOptions } from './inspections';

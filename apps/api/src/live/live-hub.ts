@@ -1,5 +1,8 @@
 import mqtt from 'mqtt';
+import { FloodDetector, type AreaFloodStatus } from '@ct/analytics';
 import {
+  ALERT_EVENT_FILTER,
+  AlertEventSchema,
   EQUIPMENT_EVENT_FILTER,
   EquipmentHealthSchema,
   HEARTBEAT_FILTER,
@@ -8,7 +11,9 @@ import {
   IngestMetricsSchema,
   TELEMETRY_FILTER,
   TelemetryMessageSchema,
+  alertEventTopic,
   parseDeviceTopic,
+  type AlertEvent,
   type ComponentHealth,
   type EquipmentHealth,
   type IngestMetrics,
@@ -17,6 +22,12 @@ import type { SensorResolver } from '@ct/db';
 
 /** Readings stamped further ahead than this are not shown live (ingest refuses them too). */
 const MAX_FUTURE_MS = 5 * 60_000;
+/** How often floods are checked for their end (they end by time passing, not by an event). */
+const FLOOD_TICK_MS = 5000;
+/** Alert events are published here and come back from the broker to every replica. */
+const ALERT_PREFIX = alertEventTopic('');
+
+export type AlertListener = (e: AlertEvent) => void;
 
 export interface LiveHubOptions {
   mqttUrl: string;
@@ -46,6 +57,14 @@ export class LiveHub {
   readonly equipment = new Map<string, { health: EquipmentHealth; version: number }>();
   messagesSeen = 0;
   messagesInvalid = 0;
+  /** Alarm floods per operator area, from the alert events seen (seeded from the database). */
+  readonly floods = new FloodDetector();
+  /** Increments whenever a flood begins, grows or ends. */
+  floodVersion = 0;
+  /** ISA state of each alert seen not in A, to tell a new annunciation from a refresh. */
+  private readonly alertStates = new Map<number, string>();
+  private readonly alertListeners = new Set<AlertListener>();
+  private floodTimer: NodeJS.Timeout | null = null;
   private client: mqtt.MqttClient | null = null;
 
   constructor(private readonly opts: LiveHubOptions) {}
@@ -72,17 +91,60 @@ export class LiveHub {
           { topic: HEARTBEAT_FILTER, qos: 0 },
           { topic: INGEST_METRICS_FILTER, qos: 0 },
           { topic: EQUIPMENT_EVENT_FILTER, qos: 0 },
-        ].reduce<Record<string, { qos: 0 }>>((acc, s) => ((acc[s.topic] = { qos: 0 }), acc), {}),
+        ].reduce<Record<string, { qos: 0 | 1 }>>(
+          (acc, s) => ((acc[s.topic] = { qos: 0 }), acc),
+          // alert changes must not be lost on the way to the live views
+          { [ALERT_EVENT_FILTER]: { qos: 1 } },
+        ),
       );
     });
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     // mqtt.js reconnects by itself; errors are reflected in `connected`
     client.on('error', () => {});
     this.client = client;
+    this.floodTimer = setInterval(() => {
+      if (this.floods.advance(Date.now()).length > 0) this.floodVersion++;
+    }, FLOOD_TICK_MS);
+    this.floodTimer.unref();
   }
 
   async stop(): Promise<void> {
+    if (this.floodTimer) clearInterval(this.floodTimer);
     await this.client?.endAsync(true);
+  }
+
+  /**
+   * Announces an alert change on `twin/events/v1/alerts/<company>` (QoS 1). Every replica,
+   * this one included, pushes it to its WebSocket clients when it comes back from the broker.
+   */
+  publishAlertEvent(e: AlertEvent): void {
+    this.client?.publish(alertEventTopic(e.alert.company_id), JSON.stringify(e), { qos: 1 });
+  }
+
+  /** Calls `listener` with every alert event; returns the function that stops it. */
+  onAlert(listener: AlertListener): () => void {
+    this.alertListeners.add(listener);
+    return () => this.alertListeners.delete(listener);
+  }
+
+  /**
+   * Starts the flood view from the database: the open alerts' states and the annunciations of
+   * the look-back period (oldest first).
+   */
+  seedAlerts(
+    open: readonly { id: number; isa_state: string }[],
+    annunciations: readonly { area_id: string | null; time: Date }[],
+    nowMs: number,
+  ): void {
+    for (const a of open) this.alertStates.set(a.id, a.isa_state);
+    for (const a of annunciations) if (a.area_id) this.floods.add(a.area_id, a.time.getTime());
+    this.floods.advance(nowMs);
+    this.floodVersion++;
+  }
+
+  /** Flood status of every area that has had an annunciation in the look-back period. */
+  floodStatus(nowMs: number): AreaFloodStatus[] {
+    return this.floods.status(nowMs);
   }
 
   /** Feeds one message (the MQTT handler; tests may call it directly). */
@@ -93,6 +155,10 @@ export class LiveHub {
     }
     if (topic.startsWith('twin/events/v1/equipment/')) {
       this.onEquipment(payload);
+      return;
+    }
+    if (topic.startsWith(ALERT_PREFIX)) {
+      this.onAlertEvent(payload);
       return;
     }
     const dt = parseDeviceTopic(topic);
@@ -150,6 +216,35 @@ export class LiveHub {
     const h = EquipmentHealthSchema.safeParse(json);
     if (!h.success) return;
     this.equipment.set(h.data.equipment_id, { health: h.data, version: ++this.counter });
+  }
+
+  private onAlertEvent(payload: Buffer): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return;
+    }
+    const m = AlertEventSchema.safeParse(json);
+    if (!m.success) return;
+    const { alert } = m.data;
+    const before = this.alertStates.get(alert.id);
+    if (alert.isa_state === 'A') this.alertStates.delete(alert.id);
+    else this.alertStates.set(alert.id, alert.isa_state);
+    // an annunciation: the alert enters B from anything but an active state (a refresh is not one)
+    const annunciated =
+      (m.data.action === 'raise' || m.data.action === 'activate') &&
+      alert.isa_state === 'B' &&
+      before !== 'B' &&
+      before !== 'C';
+    // an alert without an operator area counts towards no area's flood
+    if (annunciated && alert.area_id) {
+      const area = alert.area_id;
+      const wasInFlood = this.floods.inFlood(area);
+      this.floods.add(area, m.data.t);
+      if (wasInFlood || this.floods.inFlood(area)) this.floodVersion++;
+    }
+    for (const l of this.alertListeners) l(m.data);
   }
 
   private onSystem(topic: string, payload: Buffer): void {

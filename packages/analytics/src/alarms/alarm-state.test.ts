@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CHATTER,
   NORMAL,
   acknowledge,
+  applyAction,
+  isChattering,
+  resolve,
   expireShelve,
   isaState,
   onCondition,
@@ -94,5 +98,125 @@ describe('ISA-18.2 states derived from independent flags', () => {
     expect(isaState(ok(setSuppressed(stillG, false)))).toBe('B');
     expect(isaState(ok(setSuppressed(ok(setSuppressed(NORMAL, true)), false)))).toBe('A');
     expect(setSuppressed(NORMAL, false).ok).toBe(false);
+  });
+});
+
+describe('the whole ISA-18.2 transition table, every state against every action', () => {
+  const now = 1_000_000;
+  const until = now + 600_000;
+  const MAX = 8 * 3_600_000;
+  const B: AlarmFlags = { ...NORMAL, active: true, acked: false };
+  const timed = { shelving: 'timed' as const, shelvedUntil: until };
+  // Each state, and the variants that behave differently (condition underneath, ack, shelve kind).
+  const states: Record<string, AlarmFlags> = {
+    A: NORMAL,
+    B,
+    C: { ...B, acked: true },
+    D: { ...NORMAL, acked: false },
+    'E unacked': { ...NORMAL, acked: false, latched: true },
+    'E acked': { ...NORMAL, latched: true },
+    'F timed, active': { ...B, ...timed },
+    'F timed, normal': { ...NORMAL, ...timed },
+    'F one-shot, active': { ...B, shelving: 'one_shot' },
+    'G active': { ...B, suppressed: true },
+    'G normal': { ...NORMAL, suppressed: true },
+    'H active': { ...B, outOfService: true },
+    'H normal': { ...NORMAL, outOfService: true },
+  };
+  const actions: Record<string, (f: AlarmFlags) => AlarmFlags | string> = {
+    'cond+': (f) => onCondition(f, true),
+    'cond-': (f) => onCondition(f, false),
+    'cond- latching': (f) => onCondition(f, false, true),
+    ack: (f) => result(applyAction(f, { kind: 'ack' })),
+    reset: (f) => result(applyAction(f, { kind: 'reset' })),
+    resolve: (f) => result(applyAction(f, { kind: 'resolve' })),
+    assign: (f) => result(applyAction(f, { kind: 'assign' })),
+    comment: (f) => result(applyAction(f, { kind: 'comment' })),
+    'shelve timed': (f) =>
+      result(
+        applyAction(f, {
+          kind: 'shelve',
+          shelving: 'timed',
+          nowMs: now,
+          untilMs: until,
+          maxMs: MAX,
+        }),
+      ),
+    'shelve one-shot': (f) =>
+      result(
+        applyAction(f, {
+          kind: 'shelve',
+          shelving: 'one_shot',
+          nowMs: now,
+          untilMs: null,
+          maxMs: MAX,
+        }),
+      ),
+    unshelve: (f) => result(applyAction(f, { kind: 'unshelve' })),
+    'shelve expires': (f) => expireShelve(f, until),
+    suppress: (f) => result(applyAction(f, { kind: 'suppress', on: true })),
+    unsuppress: (f) => result(applyAction(f, { kind: 'suppress', on: false })),
+    'out of service': (f) => result(applyAction(f, { kind: 'out_of_service', on: true })),
+    'in service': (f) => result(applyAction(f, { kind: 'out_of_service', on: false })),
+  };
+  function result(t: Transition): AlarmFlags | string {
+    return t.ok ? t.flags : t.reason;
+  }
+  // The letter each action leads to, × where it is refused (columns in the order of `actions`).
+  //                      c+   c-   cL   ack  rst  res  asg  com  shT  sh1  uns  exp  sup  uns  oos  ins
+  // prettier-ignore
+  const table: Record<string, string> = {
+    A:                    'B    A    A    ×    ×    ×    ×    A    F    ×    ×    A    G    ×    H    ×',
+    B:                    'B    D    E    C    ×    ×    B    B    F    F    ×    B    G    ×    H    ×',
+    C:                    'C    A    E    ×    ×    ×    C    C    F    F    ×    C    G    ×    H    ×',
+    D:                    'B    D    D    A    ×    A    D    D    F    ×    ×    D    G    ×    H    ×',
+    'E unacked':          'B    E    E    E    A    A    E    E    F    ×    ×    E    G    ×    H    ×',
+    'E acked':            'B    E    E    ×    A    A    E    E    F    ×    ×    E    G    ×    H    ×',
+    'F timed, active':    'F    F    F    F    ×    ×    F    F    ×    ×    B    B    G    ×    H    ×',
+    'F timed, normal':    'F    F    F    ×    ×    A    F    F    ×    ×    A    A    G    ×    H    ×',
+    'F one-shot, active': 'F    D    E    F    ×    ×    F    F    ×    ×    B    F    G    ×    H    ×',
+    'G active':           'G    G    G    G    ×    ×    G    G    ×    ×    ×    G    ×    B    H    ×',
+    'G normal':           'G    G    G    ×    ×    ×    G    G    ×    ×    ×    G    ×    A    H    ×',
+    'H active':           'H    H    H    ×    ×    ×    H    H    ×    ×    ×    H    H    ×    ×    B',
+    'H normal':           'H    H    H    ×    ×    ×    H    H    ×    ×    ×    H    H    ×    ×    A',
+  };
+
+  it('starts each row from the state it names', () => {
+    for (const [name, f] of Object.entries(states)) expect(isaState(f)).toBe(name[0]);
+  });
+
+  for (const [name, row] of Object.entries(table)) {
+    it(`from ${name}: ${row.replace(/\s+/g, ' ')}`, () => {
+      const expected = row.split(/\s+/);
+      const got = Object.values(actions).map((act) => {
+        const r = act(states[name]!);
+        if (typeof r === 'string') {
+          // a refusal always says why
+          expect(r.length).toBeGreaterThan(10);
+          return '×';
+        }
+        return isaState(r);
+      });
+      expect(Object.fromEntries(Object.keys(actions).map((k, i) => [k, got[i]]))).toEqual(
+        Object.fromEntries(Object.keys(actions).map((k, i) => [k, expected[i]])),
+      );
+    });
+  }
+
+  it('says why resolve is refused while active and in A, and what resolve leaves behind', () => {
+    expect(resolve(B)).toEqual({
+      ok: false,
+      reason: 'the condition is still abnormal (state B): only a normal condition can be resolved',
+    });
+    expect(resolve(NORMAL)).toEqual({ ok: false, reason: 'the alert is already closed (state A)' });
+    const fromShelved = resolve(states['F timed, normal']!);
+    expect(fromShelved).toEqual({ ok: true, flags: NORMAL });
+  });
+
+  it('counts three activations within a minute as chattering', () => {
+    expect(CHATTER).toEqual({ activations: 3, windowMs: 60_000 });
+    expect(isChattering([0, 20_000, 59_000], 59_000)).toBe(true);
+    expect(isChattering([0, 20_000, 60_000], 60_000)).toBe(false);
+    expect(isChattering([0, 20_000], 30_000)).toBe(false);
   });
 });

@@ -78,6 +78,37 @@ export function acknowledge(f: AlarmFlags): Transition {
   return { ok: true, flags: { ...f, acked: true } };
 }
 
+/**
+ * Resolve: an operator closes an alert whose condition is over, with a resolution note. Not an
+ * ISA-18.2 transition of its own but the acknowledgement, reset and unshelve that bring a
+ * normal condition back to A, done as one documented step: D->A, E->A, F (normal underneath)
+ * ->A. Refused while the condition is abnormal (B, C, or F/G/H over an active condition), while
+ * suppressed by design or out of service (their own logic returns them), and in A (closed).
+ */
+export function resolve(f: AlarmFlags): Transition {
+  if (f.outOfService) return { ok: false, reason: 'the alarm is out of service' };
+  if (f.suppressed) return { ok: false, reason: 'the alarm is suppressed by design' };
+  if (f.active)
+    return {
+      ok: false,
+      reason: `the condition is still abnormal (state ${isaState(f)}): only a normal condition can be resolved`,
+    };
+  if (isaState(f) === 'A') return { ok: false, reason: 'the alert is already closed (state A)' };
+  return {
+    ok: true,
+    flags: { ...f, acked: true, latched: false, shelving: 'unshelved', shelvedUntil: null },
+  };
+}
+
+/**
+ * Assignment to a person changes no flag (it is audited all the same); a closed alert (A) has
+ * nothing left to assign.
+ */
+export function assign(f: AlarmFlags): Transition {
+  if (isaState(f) === 'A') return { ok: false, reason: 'the alert is closed (state A)' };
+  return { ok: true, flags: f };
+}
+
 /** Operator reset of a latched alarm whose condition has cleared: E->A. */
 export function reset(f: AlarmFlags): Transition {
   if (!f.latched)
@@ -159,4 +190,67 @@ export function setOutOfService(f: AlarmFlags, outOfService: boolean): Transitio
     ok: true,
     flags: outOfService ? { ...f, outOfService } : reevaluated({ ...f, outOfService }),
   };
+}
+
+/** An operator or system action on an alert, as `applyAction` takes it. */
+export type AlarmAction =
+  | { kind: 'ack' }
+  | { kind: 'reset' }
+  | { kind: 'resolve' }
+  | { kind: 'assign' }
+  | { kind: 'comment' }
+  | {
+      kind: 'shelve';
+      shelving: 'timed' | 'one_shot';
+      nowMs: number;
+      untilMs: number | null;
+      maxMs: number;
+    }
+  | { kind: 'unshelve' }
+  | { kind: 'suppress'; on: boolean }
+  | { kind: 'out_of_service'; on: boolean };
+
+/** One entry point for every action: the new flags, or a refusal with its reason. */
+export function applyAction(f: AlarmFlags, a: AlarmAction): Transition {
+  switch (a.kind) {
+    case 'ack':
+      return acknowledge(f);
+    case 'reset':
+      return reset(f);
+    case 'resolve':
+      return resolve(f);
+    case 'assign':
+      return assign(f);
+    case 'comment':
+      // a comment is allowed on any alert, closed ones included (post-incident notes)
+      return { ok: true, flags: f };
+    case 'shelve':
+      return shelve(f, a.shelving, a.nowMs, a.untilMs, a.maxMs);
+    case 'unshelve':
+      return unshelve(f);
+    case 'suppress':
+      return setSuppressed(f, a.on);
+    case 'out_of_service':
+      return setOutOfService(f, a.on);
+    default:
+      return exhaustive(a);
+  }
+}
+
+function exhaustive(x: never): never {
+  throw new Error(`unhandled alarm action ${JSON.stringify(x)}`);
+}
+
+/** ISA-18.2 chattering: at least this many activations within the window (alarms-hmi.md 5.2). */
+export const CHATTER = { activations: 3, windowMs: 60_000 } as const;
+
+/**
+ * Whether an alarm chatters: `CHATTER.activations` or more activations in the `CHATTER.windowMs`
+ * ending at `nowMs` (epoch ms). The cure is the detector's on-delay, off-delay and deadband; the
+ * alert model only records it.
+ */
+export function isChattering(activationTimesMs: readonly number[], nowMs: number): boolean {
+  let n = 0;
+  for (const t of activationTimesMs) if (t > nowMs - CHATTER.windowMs && t <= nowMs) n++;
+  return n >= CHATTER.activations;
 }

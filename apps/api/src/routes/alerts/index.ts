@@ -1,42 +1,252 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AlertSchema } from '@ct/contracts';
-import { getAlert, listAlertEvents, listAlerts, toAlert } from '@ct/db';
+import { FLOOD_DEFAULTS, FloodDetector, type AreaFloodStatus } from '@ct/analytics';
+import {
+  AlertAckBodySchema,
+  AlertAssignBodySchema,
+  AlertCommentBodySchema,
+  AlertResolveBodySchema,
+  AlertSchema,
+  AlertShelveBodySchema,
+  AlertUnshelveBodySchema,
+  AlertWithEventsSchema,
+  AreaFloodSchema,
+  FloodStatusSchema,
+  ISA_STATES,
+  MAX_SHELVE_S,
+  ThreatZonesDetailSchema,
+  ThreatZonesGeoJsonSchema,
+  type AreaFlood,
+  type FloodStatus,
+  type ThreatZonesGeoJson,
+} from '@ct/contracts';
+import {
+  actOnAlert,
+  expireShelves,
+  getAlert,
+  listAlertAreas,
+  listAlertEvents,
+  listAlerts,
+  listAnnunciations,
+  toAlert,
+  type AlertActionInput,
+  type AlertEventRow,
+  type AlertRow,
+} from '@ct/db';
 import type { AppContext } from '../../context';
-import { notFound } from '../../errors';
+import { ApiError, notFound } from '../../errors';
 
-/** Alerts and their audit trail (read side; the lifecycle actions come with the leak issue). */
-export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+/** Floods are reconstructed from this much history (a flood that began earlier starts here). */
+export const FLOOD_LOOKBACK_MS = 24 * 3_600_000;
+const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+/**
+ * During a flood new alerts of these severities are summarised rather than listed one by one
+ * (`flood_view=summary`, and on the WebSocket).
+ */
+export const SUMMARISED_IN_FLOOD = new Set<string>(['low', 'medium']);
+
+const Time = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true })]);
+const toMs = (v: number | string | undefined) =>
+  v === undefined ? undefined : typeof v === 'number' ? v : Date.parse(v);
+/** A comma-separated list of allowed values, e.g. `state=B,C`. */
+const listOf = <T extends string>(values: readonly T[]) =>
+  z
+    .string()
+    .max(200)
+    .transform((s, c) => {
+      const parts = s.split(',').map((p) => p.trim());
+      const bad = parts.filter((p) => !(values as readonly string[]).includes(p));
+      if (bad.length > 0) {
+        c.addIssue({
+          code: 'custom',
+          message: `unknown ${bad.join(', ')}; one of ${values.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      return parts as T[];
+    });
+
+const Params = z.object({ id: z.coerce.number().int().positive() }).strict();
+
+/** Flood status of every area, from the annunciations stored over the look-back period. */
+export async function floodStatus(ctx: AppContext, nowMs: number): Promise<FloodStatus> {
+  const [areas, annunciations] = await Promise.all([
+    listAlertAreas(ctx.sql),
+    listAnnunciations(ctx.sql, nowMs - FLOOD_LOOKBACK_MS),
+  ]);
+  const detector = new FloodDetector();
+  for (const a of annunciations) if (a.area_id) detector.add(a.area_id, a.time.getTime());
+  return {
+    t: nowMs,
+    window_s: FLOOD_DEFAULTS.windowMs / 1000,
+    begin_above: FLOOD_DEFAULTS.beginAbove,
+    end_below: FLOOD_DEFAULTS.endBelow,
+    areas: areas.map((a) => toAreaFlood(detector.areaStatus(a.id, nowMs))),
+  };
+}
+
+/** The contract's snake_case form of an area's flood status. */
+export function toAreaFlood(s: AreaFloodStatus): AreaFlood {
+  return {
+    area_id: s.area,
+    in_flood: s.inFlood,
+    window_count: s.windowCount,
+    flood: s.flood && {
+      since: s.flood.since,
+      ended_at: s.flood.endedAt,
+      count: s.flood.count,
+      peak: s.flood.peak,
+    },
+  };
+}
+
+/**
+ * Ends the timed shelves that are due, announcing each change; returns how many ended. The
+ * plugin runs it every few seconds; every replica may, the database hands each alert to one.
+ */
+export async function sweepShelves(
+  ctx: Pick<AppContext, 'sql' | 'live'>,
+  nowMs: number,
+): Promise<number> {
+  const ended = await expireShelves(ctx.sql, nowMs);
+  for (const { alert, event } of ended) announce(ctx, alert, event);
+  return ended.length;
+}
+
+function announce(ctx: Pick<AppContext, 'live'>, alert: AlertRow, event: AlertEventRow): void {
+  ctx.live.publishAlertEvent({
+    action: event.action,
+    actor: event.actor,
+    t: event.time.getTime(),
+    note: event.note,
+    event_id: event.id,
+    alert: toAlert(alert),
+  });
+}
+
+/**
+ * Alerts: the list with its filters and flood summary, one alert with its audit trail, the
+ * operator actions (ISA-18.2 rules, optimistic concurrency), threat zones as GeoJSON, and the
+ * flood status per area (docs/alerts.md).
+ */
+export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext; shelveSweepMs?: number }> = async (
+  app,
+  { ctx, shelveSweepMs = 5000 },
+) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
+
+  const sweep = setInterval(() => {
+    sweepShelves(ctx, Date.now()).catch((err: Error) =>
+      app.log.warn({ err: err.message }, 'shelve sweep failed; retrying'),
+    );
+  }, shelveSweepMs);
+  sweep.unref();
+  app.addHook('onClose', async () => clearInterval(sweep));
+
+  // The live flood view starts from what the database remembers.
+  try {
+    const now = Date.now();
+    ctx.live.seedAlerts(
+      await listAlerts(ctx.sql, { open: true, limit: 10_000 }),
+      await listAnnunciations(ctx.sql, now - FLOOD_LOOKBACK_MS),
+      now,
+    );
+  } catch (err) {
+    app.log.warn(
+      { err: (err as Error).message },
+      'alert history not read; live floods start empty',
+    );
+  }
 
   r.get(
     '/api/alerts',
     {
       schema: {
         tags: ['alerts'],
-        summary: 'Alerts, newest first; `open=true` for those not back to normal (ISA state A)',
+        summary:
+          'Alerts, newest first, filtered; `floods` lists the areas in flood now, and ' +
+          '`flood_view=summary` leaves out their low and medium alerts',
         querystring: z
           .object({
+            state: listOf(ISA_STATES).optional(),
             kind: z.string().max(64).optional(),
+            severity: listOf(SEVERITIES).optional(),
+            company: z.string().max(64).optional(),
+            area: z.string().max(64).optional(),
             source: z.string().max(100).optional(),
+            /** Raised at or after (epoch ms or ISO 8601). */
+            from: Time.optional(),
+            /** Raised before (epoch ms or ISO 8601). */
+            to: Time.optional(),
             open: z.enum(['true', 'false']).optional(),
+            flood_view: z.enum(['all', 'summary']).default('all'),
             limit: z.coerce.number().int().min(1).max(1000).default(100),
+            offset: z.coerce.number().int().min(0).default(0),
           })
           .strict(),
-        response: { 200: z.object({ items: z.array(AlertSchema) }) },
+        response: {
+          200: z.object({
+            items: z.array(AlertSchema),
+            floods: z.array(
+              AreaFloodSchema.extend({
+                /** Alerts of this area this page left out (`flood_view=summary`). */
+                left_out: z.number().int(),
+              }),
+            ),
+          }),
+        },
       },
     },
-    async (req) => ({
-      items: (
-        await listAlerts(ctx.sql, {
-          kind: req.query.kind,
-          sourceId: req.query.source,
-          open: req.query.open === 'true',
-          limit: req.query.limit,
-        })
-      ).map(toAlert),
-    }),
+    async (req) => {
+      const q = req.query;
+      const fromMs = toMs(q.from);
+      const toMsValue = toMs(q.to);
+      if (fromMs !== undefined && toMsValue !== undefined && !(fromMs < toMsValue))
+        throw new ApiError('CT_ERR_API_BAD_REQUEST', '`from` must be earlier than `to`');
+      const [rows, floods] = await Promise.all([
+        listAlerts(ctx.sql, {
+          kind: q.kind,
+          sourceId: q.source,
+          open: q.open === 'true',
+          states: q.state,
+          severities: q.severity,
+          companyId: q.company,
+          areaId: q.area,
+          fromMs,
+          toMs: toMsValue,
+          limit: q.limit,
+          offset: q.offset,
+        }),
+        floodStatus(ctx, Date.now()),
+      ]);
+      const flooded = new Map(
+        floods.areas
+          .filter((a) => a.in_flood && (q.area === undefined || a.area_id === q.area))
+          .map((a) => [a.area_id, { ...a, left_out: 0 }]),
+      );
+      const items = rows.filter((a) => {
+        const f = a.area_id === null ? undefined : flooded.get(a.area_id);
+        if (q.flood_view === 'all' || !f || !SUMMARISED_IN_FLOOD.has(a.severity)) return true;
+        f.left_out++;
+        return false;
+      });
+      return { items: items.map(toAlert), floods: [...flooded.values()] };
+    },
+  );
+
+  r.get(
+    '/api/alerts/flood',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary:
+          'Alarm flood status per operator area: more than 10 new alerts in 10 minutes begins ' +
+          'a flood, fewer than 5 ends it; count, since and peak of the current or last flood',
+        response: { 200: FloodStatusSchema },
+      },
+    },
+    async () => floodStatus(ctx, Date.now()),
   );
 
   r.get(
@@ -44,22 +254,10 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
     {
       schema: {
         tags: ['alerts'],
-        summary: 'One alert with its audit trail',
-        params: z.object({ id: z.coerce.number().int().positive() }).strict(),
-        response: {
-          200: AlertSchema.extend({
-            events: z.array(
-              z.object({
-                time: z.number(),
-                actor: z.string(),
-                action: z.string(),
-                from_state: z.string().nullable(),
-                to_state: z.string(),
-                note: z.string().nullable(),
-              }),
-            ),
-          }),
-        },
+        summary:
+          'One alert with its full detail and audit trail (who did what, when, from which state to which)',
+        params: Params,
+        response: { 200: AlertWithEventsSchema },
       },
     },
     async (req) => {
@@ -69,14 +267,234 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       return {
         ...toAlert(a),
         events: events.map((e) => ({
+          id: e.id,
           time: e.time.getTime(),
           actor: e.actor,
           action: e.action,
           from_state: e.from_state,
           to_state: e.to_state,
           note: e.note,
+          detail: e.detail,
         })),
       };
     },
   );
+
+  r.get(
+    '/api/alerts/:id/threat-zones',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary:
+          'Threat zones of a leak alert as a GeoJSON FeatureCollection of polygons in site metres ' +
+          '(x east, y north), red/orange/yellow for the levels of concern',
+        params: Params,
+        response: { 200: ThreatZonesGeoJsonSchema },
+      },
+    },
+    async (req, reply) => {
+      const a = await getAlert(ctx.sql, req.params.id);
+      if (!a) throw notFound(`alert ${req.params.id}`);
+      // a leak alert stores them in detail.threat_zones (LeakAlertDetailSchema), null when none
+      const stored = a.detail.threat_zones;
+      if (stored === undefined || stored === null)
+        throw notFound(`threat zones of alert ${a.id} (a ${a.kind} alert without them)`);
+      const parsed = ThreatZonesDetailSchema.safeParse(stored);
+      if (!parsed.success) {
+        req.log.error({ alert: a.id, issues: parsed.error.issues }, 'stored threat zones invalid');
+        throw notFound(`valid threat zones of alert ${a.id} (the stored ones break the contract)`);
+      }
+      const tz = parsed.data;
+      const [sx, sy] = tz.source_xy;
+      const body: ThreatZonesGeoJson = {
+        type: 'FeatureCollection',
+        alert_id: a.id,
+        source_xy: tz.source_xy,
+        substance_id: tz.substance_id,
+        stability: tz.stability,
+        dense_gas: tz.dense_gas,
+        warnings: tz.warnings,
+        features: tz.zones.map((z) => ({
+          type: 'Feature',
+          geometry: {
+            type: 'Polygon',
+            coordinates: [ring(z.polygon.map(([x, y]) => [x + sx, y + sy] as [number, number]))],
+          },
+          properties: {
+            level: z.level,
+            concern: z.concern.name,
+            ppm: z.concern.ppm,
+            max_distance_m: z.max_distance_m,
+          },
+        })),
+      };
+      return reply.type('application/geo+json').send(body);
+    },
+  );
+
+  const act = async (
+    id: number,
+    input: Omit<AlertActionInput, 'id' | 'atMs'>,
+  ): Promise<ReturnType<typeof toAlert>> => {
+    const res = await actOnAlert(ctx.sql, { ...input, id, atMs: Date.now() });
+    if (!res.ok) {
+      if (res.reason === 'not_found') throw notFound(`alert ${id}`);
+      const cur = res.current;
+      if (res.reason === 'version_conflict')
+        throw new ApiError(
+          'CT_ERR_API_VERSION_CONFLICT',
+          `alert ${id} is at version ${cur.version}, not ${input.version}: it changed since you ` +
+            `loaded it (now state ${cur.isa_state}${cur.assignee ? `, assigned to ${cur.assignee}` : ''}); ` +
+            'reload it and decide again',
+        );
+      throw new ApiError(
+        'CT_ERR_API_ILLEGAL_TRANSITION',
+        `cannot ${input.action} alert ${id} in state ${cur.isa_state}: ${res.message}`,
+      );
+    }
+    announce(ctx, res.alert, res.event);
+    return toAlert(res.alert);
+  };
+  const action = (name: string, what: string) => ({
+    tags: ['alerts'],
+    summary: `${what}; 409 on a stale version or an illegal transition (docs/alerts.md)`,
+    params: Params,
+    response: { 200: AlertSchema },
+    operationId: `alert_${name}`,
+  });
+
+  r.post(
+    '/api/alerts/:id/ack',
+    {
+      schema: {
+        ...action('ack', 'Acknowledge: B->C, D->A (E stays latched)'),
+        body: AlertAckBodySchema,
+      },
+    },
+    async (req) =>
+      act(req.params.id, {
+        action: 'ack',
+        actor: req.body.actor,
+        version: req.body.version,
+        note: req.body.note ?? null,
+      }),
+  );
+
+  r.post(
+    '/api/alerts/:id/assign',
+    {
+      schema: {
+        ...action('assign', 'Assign to a person (null: nobody); audited, no state change'),
+        body: AlertAssignBodySchema,
+      },
+    },
+    async (req) =>
+      act(req.params.id, {
+        action: 'assign',
+        actor: req.body.actor,
+        version: req.body.version,
+        assignee: req.body.assignee,
+        note: req.body.note ?? null,
+      }),
+  );
+
+  r.post(
+    '/api/alerts/:id/comment',
+    {
+      schema: {
+        ...action('comment', 'Comment; audited, changes neither state nor version'),
+        body: AlertCommentBodySchema,
+      },
+    },
+    async (req) =>
+      act(req.params.id, {
+        action: 'comment',
+        actor: req.body.actor,
+        version: req.body.version ?? null,
+        note: req.body.note,
+      }),
+  );
+
+  r.post(
+    '/api/alerts/:id/shelve',
+    {
+      schema: {
+        ...action(
+          'shelve',
+          `Shelve (F) with a reason: timed for duration_s (at most ${MAX_SHELVE_S / 3600} h) or one-shot until the condition clears`,
+        ),
+        body: AlertShelveBodySchema,
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      if (b.kind === 'timed' && b.duration_s === undefined)
+        throw new ApiError('CT_ERR_API_BAD_REQUEST', 'a timed shelve needs `duration_s`');
+      if (b.kind === 'one_shot' && b.duration_s !== undefined)
+        throw new ApiError(
+          'CT_ERR_API_BAD_REQUEST',
+          'a one-shot shelve lasts until the condition clears: leave out `duration_s`',
+        );
+      const now = Date.now();
+      return act(req.params.id, {
+        action: 'shelve',
+        actor: b.actor,
+        version: b.version,
+        note: b.reason,
+        shelve: {
+          kind: b.kind,
+          untilMs: b.duration_s === undefined ? null : now + b.duration_s * 1000,
+          maxMs: MAX_SHELVE_S * 1000,
+        },
+      });
+    },
+  );
+
+  r.post(
+    '/api/alerts/:id/unshelve',
+    {
+      schema: {
+        ...action(
+          'unshelve',
+          'Unshelve; the condition is re-evaluated: B if abnormal, A if normal',
+        ),
+        body: AlertUnshelveBodySchema,
+      },
+    },
+    async (req) =>
+      act(req.params.id, {
+        action: 'unshelve',
+        actor: req.body.actor,
+        version: req.body.version,
+        note: req.body.note ?? null,
+      }),
+  );
+
+  r.post(
+    '/api/alerts/:id/resolve',
+    {
+      schema: {
+        ...action(
+          'resolve',
+          'Resolve with a resolution note: closes (A) an alert whose condition is normal (D, E, or F over a normal condition)',
+        ),
+        body: AlertResolveBodySchema,
+      },
+    },
+    async (req) =>
+      act(req.params.id, {
+        action: 'resolve',
+        actor: req.body.actor,
+        version: req.body.version,
+        note: req.body.resolution,
+      }),
+  );
 };
+
+/** A closed ring (GeoJSON repeats the first position last). */
+function ring(points: [number, number][]): [number, number][] {
+  const first = points[0];
+  const last = points.at(-1);
+  if (!first || !last || (first[0] === last[0] && first[1] === last[1])) return points;
+  return [...points, first];
+}
