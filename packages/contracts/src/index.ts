@@ -172,3 +172,21 @@ export type {
   ConditionSummaryResponse,
   InspectionImportReport,
 } from './condition';
+export {
+  LEAK_METHODS,
+  LeakEvidenceSchema,
+  IsolationValveSchema,
+  ExposedZoneSchema,
+  LeakAlertDetailSchema,
+  LineOperationSchema,
+  operationTopic,
+  OPERATION_FILTER,
+} from './leak';
+export type {
+  LeakMethod,
+  LeakEvidence,
+  IsolationValve,
+  ExposedZone,
+  LeakAlertDetail,
+  LineOperation,
+} from './leak';
