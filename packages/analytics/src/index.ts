@@ -230,3 +230,26 @@ export type {
   KnownSegment,
   InspectionCheckContext,
 } from './integrity/inspection-csv';
+export {
+  STEEL_YOUNG_PA,
+  waveSpeedMs,
+  effectiveBulkModulusPa,
+  leakRateFromWaveM3s,
+} from './leak/physics';
+export { fitPressureFront } from './leak/front';
+export type { PressureFront, FrontOptions } from './leak/front';
+export { locateFromFronts } from './leak/locate';
+export type { Station, StationFront, NpwLocation, NpwResult, LocateOptions } from './leak/locate';
+export { StretchBalance, BALANCE_WINDOWS, BALANCE_DEFAULTS } from './leak/balance';
+export type { BalanceOptions, BalanceState } from './leak/balance';
+export { LineLeakMonitor } from './leak/line-monitor';
+export type {
+  LineSpec,
+  LineSegmentSpec,
+  LineSensorSpec,
+  LineMonitorOptions,
+  LeakMethodName,
+  LeakEvidenceItem,
+  LeakFinding,
+  LeakChange,
+} from './leak/line-monitor';

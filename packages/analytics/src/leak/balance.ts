@@ -1,0 +1,208 @@
+/**
+ * Compensated volume balance of one stretch of pipe between two flow meters, over many trailing
+ * windows at once: a big leak fills a short window quickly, a small one shows only in a long one
+ * (leak-detection.md 2.1, "multiple windows detect large leaks fast and small leaks slowly").
+ */
+
+/** Trailing windows, in samples: about x1.5 apart from 2 samples (10 s at 5 s) to 1,024 (85 min). */
+export const BALANCE_WINDOWS = [
+  2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024,
+] as const;
+
+export interface BalanceOptions {
+  /**
+   * Alarm when a window's mean imbalance is this many standard errors above zero. 6.5 keeps the
+   * chance that white noise crosses it below about 1e-10 per sample and window, which with the
+   * windows' overlap is about 1e-4 false alarms per stretch and month at 5 s samples.
+   */
+  alarmZ?: number;
+  /** Each sample's deviation is clipped at this many sigma in the window sums (spikes, glitches). */
+  clipSigma?: number;
+  /** Samples the stretch learns its offset and noise from before it may alarm. */
+  warmupSamples?: number;
+  /** Time constants of the slow learning of offset and noise while normal, samples. */
+  biasTau?: number;
+  sigmaTau?: number;
+}
+
+export const BALANCE_DEFAULTS: Required<BalanceOptions> = {
+  alarmZ: 6.5,
+  clipSigma: 4,
+  warmupSamples: 24,
+  biasTau: 4320,
+  sigmaTau: 720,
+};
+
+export interface BalanceState {
+  /** Highest z over the windows now, with its window (samples); NaN while warming up. */
+  z: number;
+  window: number;
+  /** Mean imbalance over that window, m3/h (offset removed, not clipped). */
+  meanM3h: number;
+  sigmaM3h: number;
+  samples: number;
+  warm: boolean;
+}
+
+const CAP = 1024;
+
+/** One stretch's balance: push a sample (in minus out minus packing, m3/h) at a time. */
+export class StretchBalance {
+  private readonly o: Required<BalanceOptions>;
+  private readonly raw = new Float64Array(CAP + 1);
+  private readonly times = new Float64Array(CAP + 1);
+  /** Running sums of the clipped deviations and of the raw deviations. */
+  private readonly cumClip = new Float64Array(CAP + 1);
+  private readonly cumRaw = new Float64Array(CAP + 1);
+  private n = 0;
+  private bias = 0;
+  /** Samples behind the offset estimate (its variance is sigma^2 / biasN). */
+  private biasN = 0;
+  private sigma: number;
+  private readonly warmup: number[] = [];
+
+  /** @param sigmaHintM3h noise of one sample expected from the meters, m3/h (used until learned) */
+  constructor(sigmaHintM3h: number, opts: BalanceOptions = {}) {
+    this.o = { ...BALANCE_DEFAULTS, ...opts };
+    this.sigma = Math.max(sigmaHintM3h, 1e-9);
+  }
+
+  get count(): number {
+    return this.n;
+  }
+  get warm(): boolean {
+    return this.warmup.length >= this.o.warmupSamples;
+  }
+  get sigmaM3h(): number {
+    return this.sigma;
+  }
+  get offsetM3h(): number {
+    return this.bias;
+  }
+
+  /**
+   * Adds one balance sample. `learn` lets the offset and noise follow slowly (pass false while
+   * a leak is suspected, so a slow leak is not learned away).
+   */
+  push(tMs: number, imbalanceM3h: number, learn: boolean): void {
+    if (!this.warm) {
+      this.warmup.push(imbalanceM3h);
+      if (this.warm) {
+        const s = [...this.warmup].sort((a, b) => a - b);
+        const med = s[s.length >> 1]!;
+        const dev = s.map((x) => Math.abs(x - med)).sort((a, b) => a - b);
+        // MAD -> sigma, never below what the meters' own noise promises (a short warm-up can
+        // be lucky; an underestimated sigma is a false alarm waiting to happen)
+        const mad = dev[dev.length >> 1]! * 1.4826;
+        this.sigma = Math.max(mad, this.sigma);
+        const c = 4 * this.sigma;
+        this.bias = s.reduce((a, x) => a + Math.max(med - c, Math.min(med + c, x)), 0) / s.length;
+        this.biasN = s.length;
+      }
+    }
+    const e = imbalanceM3h - this.bias;
+    const c = this.o.clipSigma * this.sigma;
+    const slot = this.n % (CAP + 1);
+    const prev = (this.n + CAP) % (CAP + 1);
+    const prevClip = this.n > 0 ? this.cumClip[prev]! : 0;
+    const prevRaw = this.n > 0 ? this.cumRaw[prev]! : 0;
+    this.cumClip[slot] = prevClip + Math.max(-c, Math.min(c, e));
+    this.cumRaw[slot] = prevRaw + e;
+    this.raw[slot] = e;
+    this.times[slot] = tMs;
+    this.n++;
+    if (learn && this.warm && Math.abs(e) < 4 * this.sigma) {
+      // a running mean at first, then an exponential one: the offset follows slow meter drift
+      this.biasN = Math.min(this.biasN + 1, 2 * this.o.biasTau);
+      this.bias += e / this.biasN;
+      const v = this.sigma * this.sigma;
+      this.sigma = Math.sqrt(v + (e * e - v) / this.o.sigmaTau);
+    }
+  }
+
+  /** Sum of the last w samples (clipped or raw deviations). */
+  private sumLast(w: number, clipped: boolean): number {
+    const arr = clipped ? this.cumClip : this.cumRaw;
+    const last = arr[(this.n - 1) % (CAP + 1)]!;
+    const before = this.n - 1 - w >= 0 ? arr[(this.n - 1 - w) % (CAP + 1)]! : 0;
+    return last - before;
+  }
+
+  /**
+   * z of a window of w samples (clipped sums), NaN when the stretch has fewer samples. The
+   * offset is itself an estimate from biasN samples: its error adds w^2 sigma^2 / biasN to the
+   * window sum's variance, so long windows count fully only once the offset is well known.
+   */
+  zOf(w: number): number {
+    if (this.n < w || !this.warm) return Number.NaN;
+    return this.sumLast(w, true) / (this.sigma * Math.sqrt(w + (w * w) / Math.max(this.biasN, 1)));
+  }
+
+  /** The window with the highest z now. */
+  state(): BalanceState {
+    let best = Number.NaN;
+    let bestW = 0;
+    for (const w of BALANCE_WINDOWS) {
+      if (w > this.n) break;
+      const z = this.zOf(w);
+      if (!(z <= best)) {
+        best = z;
+        bestW = w;
+      }
+    }
+    return {
+      z: this.warm ? best : Number.NaN,
+      window: bestW,
+      meanM3h: bestW > 0 ? this.sumLast(bestW, false) / bestW : Number.NaN,
+      sigmaM3h: this.sigma,
+      samples: this.n,
+      warm: this.warm,
+    };
+  }
+
+  get alarmZ(): number {
+    return this.o.alarmZ;
+  }
+
+  /**
+   * The most likely onset of a step in the mean within the last `maxBack` samples (maximum of
+   * (sum after k)^2 / (samples after k), the likelihood ratio of a change in mean), with the mean
+   * since then and its standard error. Null with fewer than two samples.
+   */
+  stepSince(
+    maxBack = CAP,
+  ): { onsetMs: number; meanM3h: number; seM3h: number; samples: number } | null {
+    const m = Math.min(this.n, maxBack, CAP);
+    if (m < 2) return null;
+    let bestK = 1;
+    let bestScore = -Infinity;
+    for (let k = 1; k <= m; k++) {
+      const s = this.sumLast(k, false);
+      if (s <= 0) continue;
+      const score = (s * s) / k;
+      if (score > bestScore) {
+        bestScore = score;
+        bestK = k;
+      }
+    }
+    const mean = this.sumLast(bestK, false) / bestK;
+    const first = (this.n - bestK) % (CAP + 1);
+    return {
+      onsetMs: this.times[first]!,
+      meanM3h: mean,
+      seM3h: this.sigma / Math.sqrt(bestK),
+      samples: bestK,
+    };
+  }
+
+  /** Mean of the last w raw deviations, m3/h. */
+  meanLast(w: number): number {
+    const k = Math.min(w, this.n);
+    return k > 0 ? this.sumLast(k, false) / k : Number.NaN;
+  }
+
+  /** Forgets the windows (after a leak has ended) but keeps the learned offset and noise. */
+  restartWindows(): void {
+    this.n = 0;
+  }
+}
