@@ -69,7 +69,34 @@ export interface FaultRun extends IncidentBase {
   stuckValue: number | null;
 }
 
-export type IncidentRun = LeakRun | WearRun | FaultRun;
+/** How an operation's pressure wave shows at one line sensor. */
+export interface OperationEffect {
+  arrivalS: number;
+  /** +1 downstream of the source (pressure follows the flow), -1 upstream (it moves against it). */
+  side: 1 | -1;
+  /** Joukowsky step per unit of relative flow change at nominal load, kPa. */
+  stepKpa: number;
+}
+
+export interface OperationRun extends IncidentBase {
+  kind: 'operation';
+  action: 'pump_start' | 'pump_stop' | 'valve_move';
+  line: SimLine;
+  /** Where the change happens, m from the line's inlet. */
+  sourceM: number;
+  /** Flow after over flow before. */
+  factor: number;
+  relaxS: number;
+  effects: Map<number, OperationEffect>;
+  announce: boolean;
+  /** The announcement has gone out (the service sends it once). */
+  announced: boolean;
+}
+
+export type IncidentRun = LeakRun | WearRun | FaultRun | OperationRun;
+
+/** Default flow factor of each operation. */
+export const OPERATION_FACTORS = { pump_stop: 0.6, pump_start: 1.4, valve_move: 0.7 } as const;
 
 /** Vibration at hours_to_failure, as a multiple of the C/D boundary: well into zone D. */
 export const WEAR_TARGET_OF_CD = 1.25;
@@ -89,6 +116,7 @@ export class IncidentBook {
   private readonly byLine = new Map<number, LeakRun[]>();
   private readonly byMachine = new Map<number, WearRun[]>();
   private readonly bySensor = new Map<number, FaultRun[]>();
+  private readonly opsByLine = new Map<number, OperationRun[]>();
   private counter = 0;
 
   constructor(
@@ -98,6 +126,9 @@ export class IncidentBook {
 
   leaksOnLine(lineIndex: number): readonly LeakRun[] | undefined {
     return this.byLine.get(lineIndex);
+  }
+  operationsOnLine(lineIndex: number): readonly OperationRun[] | undefined {
+    return this.opsByLine.get(lineIndex);
   }
   wearOn(machineIndex: number): readonly WearRun[] | undefined {
     return this.byMachine.get(machineIndex);
@@ -199,6 +230,10 @@ export class IncidentBook {
         push(this.bySensor, sensor.index, run);
         break;
       }
+      case 'operation':
+        run = this.resolveOperation(req, base);
+        push(this.opsByLine, run.line.index, run);
+        break;
     }
     this.runs.set(run.id, run);
     return run;
@@ -226,8 +261,9 @@ export class IncidentBook {
     const rateM3h = req.rate_m3h ?? (qn * (req.rate_pct ?? 0)) / 100;
     const rho = line.substance.densityKgM3;
     const a = segment.waveSpeedMs;
-    // Joukowsky step for the leaked flow: dp = rho a dv, dv = q / A (per m3/h, in kPa)
-    const stepKpaPerM3h = joukowskyPa(rho, a, 1 / 3600 / segment.areaM2) / 1000;
+    // Joukowsky step for the leaked flow: dp = rho a dv, the withdrawal q feeding the two waves
+    // that leave the hole, dv = q / (2 A) each (per m3/h, in kPa)
+    const stepKpaPerM3h = joukowskyPa(rho, a, 1 / 3600 / (2 * segment.areaM2)) / 1000;
     const effects = new Map<number, LeakEffect>();
     const effect = (positionM: number): LeakEffect =>
       leakEffect(line, holeM, positionM, stepKpaPerM3h);
@@ -267,6 +303,88 @@ export class IncidentBook {
     return run;
   }
 
+  private resolveOperation(
+    req: Extract<IncidentRequest, { kind: 'operation' }>,
+    base: (company: string | null, target: string, params: Record<string, unknown>) => IncidentBase,
+  ): OperationRun {
+    const line = this.sim.lines.find((l) => l.line.id === req.line || l.line.tag === req.line);
+    if (!line)
+      throw new SimulatorError('CT_ERR_SIM_UNKNOWN_TARGET', `no line ${req.line} in the plant`);
+    let sourceM = 0;
+    let equipment: string | null = null;
+    if (req.action === 'valve_move') {
+      const valves = this.sim.plant.equipment.filter(
+        (e) => e.kind === 'valve' && e.lineId === line.line.id && e.nodeId !== null,
+      );
+      const along = (nodeId: string): number | null => {
+        for (const sg of line.segments) {
+          if (sg.segment.fromNodeId === nodeId) return sg.startM;
+          if (sg.segment.toNodeId === nodeId) return sg.startM + sg.lengthM;
+        }
+        return null;
+      };
+      const placed = valves
+        .map((v) => ({ v, m: along(v.nodeId!) }))
+        .filter((x): x is { v: (typeof valves)[number]; m: number } => x.m !== null);
+      let pick = req.equipment
+        ? placed.find((x) => x.v.id === req.equipment || x.v.tag === req.equipment)
+        : [...placed]
+            .filter((x) => x.v.isolation)
+            .sort((a, b) => Math.abs(a.m - line.lengthM / 2) - Math.abs(b.m - line.lengthM / 2))[0];
+      if (!pick && !req.equipment) pick = placed[0];
+      if (!pick)
+        throw new SimulatorError(
+          'CT_ERR_SIM_UNKNOWN_TARGET',
+          req.equipment
+            ? `no valve ${req.equipment} on line ${line.line.id}`
+            : `line ${line.line.id} has no valve`,
+        );
+      sourceM = pick.m;
+      equipment = pick.v.id;
+    } else if (line.machineIndexes.length > 0) {
+      equipment = this.sim.machines[line.machineIndexes[0]!]!.equipment.id;
+    }
+    const factor = req.flow_factor ?? OPERATION_FACTORS[req.action];
+    const effects = new Map<number, OperationEffect>();
+    const srcTravel = travelS(line, sourceM);
+    for (const idx of line.sensorIndexes) {
+      const s = this.sim.sensors[idx]!;
+      if (s.role.kind !== 'line' || s.quantity === 'temperature') continue;
+      const pos = s.role.positionM;
+      const seg = s.role.segment;
+      // Joukowsky: dp = rho a dv with dv the change of the line's velocity at nominal flow
+      const v = line.line.nominalFlowM3h / 3600 / seg.areaM2;
+      effects.set(idx, {
+        arrivalS: Math.abs(travelS(line, pos) - srcTravel),
+        side: pos >= sourceM ? 1 : -1,
+        stepKpa:
+          s.quantity === 'pressure'
+            ? joukowskyPa(line.substance.densityKgM3, seg.waveSpeedMs, v) / 1000
+            : 0,
+      });
+    }
+    return {
+      ...base(line.line.companyId, line.line.id, {
+        action: req.action,
+        line_tag: line.line.tag,
+        equipment,
+        source_m: round(sourceM, 2),
+        flow_factor: factor,
+        duration_s: req.duration_s ?? null,
+        announced: req.announce,
+      }),
+      kind: 'operation',
+      action: req.action,
+      line,
+      sourceM,
+      factor,
+      relaxS: line.relaxMs / 1000,
+      effects,
+      announce: req.announce,
+      announced: false,
+    };
+  }
+
   /** Ends an incident at `atMs` (no earlier than its start); returns it. */
   end(id: string, atMs: number): IncidentRun {
     const run = this.runs.get(id);
@@ -287,6 +405,7 @@ export class IncidentBook {
       };
       if (run.kind === 'leak') remove(this.byLine, run.line.index);
       else if (run.kind === 'bearing_wear') remove(this.byMachine, run.machine.index);
+      else if (run.kind === 'operation') remove(this.opsByLine, run.line.index);
       else remove(this.bySensor, run.sensor.index);
     }
   }

@@ -124,6 +124,15 @@ export class MqttPublisher {
     return true;
   }
 
+  /** Publishes an event (an operation's announcement) at QoS 1; dropped while disconnected. */
+  publishEvent(topic: string, payload: string): boolean {
+    if (!this.client.connected) return false;
+    this.client.publish(topic, payload, { qos: 1 }, (err) => {
+      if (err) this.counters.errors++;
+    });
+    return true;
+  }
+
   /** A retained device status, resolved when the broker acknowledges it. */
   publishStatus(
     company: string,

@@ -113,6 +113,8 @@ export async function startSimulatorService(
     timer = null;
     if (stopped) return;
     const now = Date.now();
+    for (const a of sim.takeAnnouncements(now))
+      publisher.publishEvent(a.topic, JSON.stringify(a.payload));
     for (const m of sim.tick(now)) {
       publisher.publishTelemetry(m.topic, JSON.stringify(m.message), m.message.readings.length);
     }

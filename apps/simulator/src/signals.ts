@@ -1,4 +1,11 @@
-import type { FaultRun, IncidentBook, LeakEffect, LeakRun, WearRun } from './incidents';
+import type {
+  FaultRun,
+  IncidentBook,
+  LeakEffect,
+  LeakRun,
+  OperationRun,
+  WearRun,
+} from './incidents';
 import { gaussian, hashString, smoothNoise, uniform } from './noise';
 import {
   SKAB_NORMAL,
@@ -182,14 +189,26 @@ export class SignalModel {
     tMs: number,
     book: IncidentBook | null,
   ): number {
-    const load = this.lineLoad(line, tMs);
+    let load = this.lineLoad(line, tMs);
+    const ops = book?.operationsOnLine(line.index);
+    let wave = 0;
+    if (ops) {
+      for (const op of ops) {
+        const eff = op.effects.get(s.index);
+        if (!eff) continue;
+        const o = operationState(op, eff.arrivalS, tMs);
+        // the transient: a Joukowsky front of the flow change, relaxing into the new steady state
+        wave += eff.side * eff.stepKpa * load * o.hp;
+        load *= o.factor;
+      }
+    }
     let v: number;
     if (s.quantity === 'flow') {
       v = line.line.nominalFlowM3h * load;
     } else if (s.quantity === 'pressure') {
       // Darcy-Weisbach: the friction drop grows with the flow squared
       const drop = line.line.inletPressureKpa - s.nominal;
-      v = this.inletPressureKpa(line, tMs) - drop * load * load;
+      v = this.inletPressureKpa(line, tMs) - drop * load * load + wave;
     } else {
       // Insulated line: a small share of the ambient swing reaches the fluid; it cools slowly along the way.
       const t0 = line.line.operatingTempC;
@@ -382,6 +401,31 @@ export function leakDelta(leak: LeakRun, eff: LeakEffect, isFlow: boolean, tMs: 
   const J = leak.stepKpaPerM3h;
   const S = eff.sagKpaPerM3h;
   return -((J - S) * hp + S * rate);
+}
+
+/**
+ * An operation as a sensor sees it at `tMs`: the factor on the line's flow once the wave has
+ * passed (back to 1 after the operation's end has passed too) and the relative flow change
+ * still travelling as a front, first-order high-passed (the same relaxation as a leak's).
+ */
+export function operationState(
+  op: OperationRun,
+  arrivalS: number,
+  tMs: number,
+): { factor: number; hp: number } {
+  const tau = (tMs - op.startMs) / 1000 - arrivalS;
+  if (tau <= -0.25) return { factor: 1, hp: 0 };
+  const T = op.relaxS;
+  const d = op.factor - 1;
+  let factor = 1 + d * edge(tau);
+  let hp = d * edge(tau) * Math.exp(-Math.max(tau, 0) / T);
+  if (op.endMs !== null) {
+    const x = (tMs - op.endMs) / 1000 - arrivalS;
+    const e = edge(x);
+    factor -= d * e;
+    hp -= d * e * Math.exp(-Math.max(x, 0) / T);
+  }
+  return { factor, hp };
 }
 
 /** Degradation of a machine's bearing at `tMs`: growth factor of vibration and 0-1+ progress. */

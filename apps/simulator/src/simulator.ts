@@ -1,9 +1,11 @@
 import {
   GroundTruthEntrySchema,
   MAX_READINGS_PER_MESSAGE,
+  operationTopic,
   telemetryTopic,
   type GroundTruthEntry,
   type IncidentRequestInput,
+  type LineOperation,
   type Reading,
   type TelemetryMessage,
 } from '@ct/contracts';
@@ -25,8 +27,11 @@ export interface SimIntervals {
 
 export const DEFAULT_INTERVALS: SimIntervals = { line: 5, rotating: 1, weather: 10, rig: 1 };
 
-/** High-rate capture around a pressure wave's arrival: 100 Hz from 1 s before to 2 s after. */
-export const BURST = { periodMs: 10, beforeMs: 1000, afterMs: 2000 } as const;
+/**
+ * High-rate capture around a pressure wave's arrival: 100 Hz from 1 s before to 0.5 s after,
+ * sent the moment it is complete (an edge report), not with the next regular sample.
+ */
+export const BURST = { periodMs: 10, beforeMs: 1000, afterMs: 500 } as const;
 
 /** A device that falls further behind than this skips ahead instead of catching up. */
 const MAX_CATCH_UP_MS = 60_000;
@@ -41,6 +46,15 @@ export interface SimulatorOptions {
   onGroundTruth?: (entry: GroundTruthEntry) => void;
   /** Prefix of incident ids. */
   idPrefix?: string;
+}
+
+/** A plant control system announces an operation this long before it starts. */
+export const ANNOUNCE_LEAD_MS = 2000;
+
+/** An operation's announcement, for `twin/v1/<company>/<device>/operation`. */
+export interface Announcement {
+  topic: string;
+  payload: LineOperation;
 }
 
 /** One telemetry message as it will be published. */
@@ -83,6 +97,8 @@ export interface Simulator {
   tick(nowMs: number): OutgoingMessage[];
   /** Earliest time another message is due. */
   nextDueMs(): number;
+  /** Announcements of operations due within ANNOUNCE_LEAD_MS, each returned once. */
+  takeAnnouncements(nowMs: number): Announcement[];
   /** Adds an incident (404-coded SimulatorError on an unknown target); writes its ground truth. */
   addIncident(req: IncidentRequestInput, nowMs: number, startOverrideMs?: number): IncidentView;
   /** Ends an incident now (or at its start, if that is later). */
@@ -150,8 +166,8 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     readingsPerSecond += (st.sim.sensorIndexes.length * 1000) / st.intervalMs;
 
   const scheduleBursts = (run: IncidentRun, waveAtSourceMs: number) => {
-    if (run.kind !== 'leak') return;
-    for (const [idx, eff] of run.effects) {
+    if (run.kind !== 'leak' && run.kind !== 'operation') return;
+    for (const [idx, eff] of run.effects as Map<number, { arrivalS: number }>) {
       const s = sim.sensors[idx]!;
       if (s.quantity !== 'pressure') continue;
       const st = stateByDevice.get(s.def.deviceId);
@@ -232,33 +248,66 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
           const readings: Reading[] = [];
           sample(st, st.nextDueMs, readings);
           st.nextDueMs += st.intervalMs;
-          const last = st.nextDueMs > nowMs;
-          // Captures whose window has closed go out with the device's latest regular message.
-          if (last && st.bursts.length > 0) {
-            const ready = st.bursts.filter((b) => b.toMs <= nowMs);
-            if (ready.length > 0) {
-              st.bursts = st.bursts.filter((b) => b.toMs > nowMs);
-              for (const b of ready) {
-                const s = sim.sensors[b.sensor]!;
-                for (let t = b.fromMs; t <= b.toMs; t += BURST.periodMs) {
-                  // A regular sample already carries this timestamp.
-                  if ((t - st.phaseMs) % st.intervalMs === 0) continue;
-                  const v = model.reading(s, t, book);
-                  if (v !== null && Number.isFinite(v)) readings.push({ sensor: s.tag, t, v });
-                }
-              }
-            }
-          }
           if (readings.length > 0) flush(st, readings, out);
         }
+      }
+      // Edge reports: captures whose window has closed go out at once, in messages of their own.
+      for (const st of states) {
+        if (st.bursts.length === 0) continue;
+        const ready = st.bursts.filter((b) => b.toMs <= nowMs);
+        if (ready.length === 0) continue;
+        st.bursts = st.bursts.filter((b) => b.toMs > nowMs);
+        const readings: Reading[] = [];
+        for (const b of ready) {
+          const s = sim.sensors[b.sensor]!;
+          for (let t = b.fromMs; t <= b.toMs; t += BURST.periodMs) {
+            // A regular sample already carries this timestamp.
+            if ((t - st.phaseMs) % st.intervalMs === 0) continue;
+            const v = model.reading(s, t, book);
+            if (v !== null && Number.isFinite(v)) readings.push({ sensor: s.tag, t, v });
+          }
+        }
+        if (readings.length > 0) flush(st, readings, out);
       }
       return out;
     },
 
     nextDueMs() {
       let next = Infinity;
-      for (const st of states) if (st.nextDueMs < next) next = st.nextDueMs;
+      for (const st of states) {
+        if (st.nextDueMs < next) next = st.nextDueMs;
+        for (const b of st.bursts) if (b.toMs < next) next = b.toMs;
+      }
       return next;
+    },
+
+    takeAnnouncements(nowMs) {
+      const out: Announcement[] = [];
+      for (const run of book.all()) {
+        if (run.kind !== 'operation' || !run.announce || run.announced) continue;
+        if (nowMs < run.startMs - ANNOUNCE_LEAD_MS) continue;
+        run.announced = true;
+        // the line's own RTU speaks for its control system
+        const first = run.line.sensorIndexes[0];
+        const company = run.line.line.companyId;
+        const deviceId =
+          first !== undefined ? sim.sensors[first]!.def.deviceId : `${run.line.line.id}-control`;
+        const settle = Math.max(60, Math.ceil(4 * run.relaxS));
+        out.push({
+          topic: operationTopic(company, deviceId),
+          payload: {
+            t: run.startMs,
+            kind: run.action,
+            line: run.line.line.id,
+            ...(typeof run.params['equipment'] === 'string'
+              ? { equipment: run.params['equipment'] }
+              : {}),
+            settle_s: settle,
+            source: 'simulator',
+          },
+        });
+      }
+      return out;
     },
 
     addIncident(req, nowMs, startOverrideMs) {
@@ -273,7 +322,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     endIncident(id, nowMs) {
       const before = book.get(id)?.endMs ?? null;
       const run = book.end(id, nowMs);
-      if (run.endMs !== before && run.kind === 'leak') {
+      if (run.endMs !== before && (run.kind === 'leak' || run.kind === 'operation')) {
         // The earlier planned closure will not happen; drop its captures if not yet sent.
         if (before !== null) {
           const plannedFrom = before - BURST.beforeMs - BURST.periodMs;

@@ -41,6 +41,7 @@ export {
   LeakIncidentSchema,
   BearingWearIncidentSchema,
   SensorFaultIncidentSchema,
+  OperationIncidentSchema,
   IncidentRequestSchema,
   GroundTruthEntrySchema,
   ScenarioFileSchema,

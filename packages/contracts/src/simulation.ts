@@ -36,11 +36,32 @@ export const SensorFaultIncidentSchema = z.strictObject({
   magnitude: z.number().finite().positive().default(10),
 });
 
+/**
+ * A planned flow change on a line: a pump starting or stopping at its inlet, or a valve moving.
+ * It sends a pressure wave through the line like a leak does, so the simulator announces it on
+ * the operation topic (unless `announce` is false) as a plant's control system would.
+ */
+export const OperationIncidentSchema = z.strictObject({
+  kind: z.literal('operation'),
+  action: z.enum(['pump_start', 'pump_stop', 'valve_move']),
+  /** Line id or tag. */
+  line: z.string().min(1),
+  /** valve_move: the valve (id or tag) on the line; default the isolation valve nearest mid-line. */
+  equipment: z.string().min(1).optional(),
+  /** Flow after the change over flow before (defaults: pump_stop 0.6, pump_start 1.4, valve_move 0.7). */
+  flow_factor: z.number().finite().positive().max(3).optional(),
+  start: WhenSchema.optional(),
+  /** Seconds until the change is undone (the pump stops again, the valve returns). */
+  duration_s: z.number().finite().positive().optional(),
+  announce: z.boolean().default(true),
+});
+
 export const IncidentRequestSchema = z
   .discriminatedUnion('kind', [
     LeakIncidentSchema,
     BearingWearIncidentSchema,
     SensorFaultIncidentSchema,
+    OperationIncidentSchema,
   ])
   .refine((i) => i.kind !== 'leak' || (i.rate_m3h === undefined) !== (i.rate_pct === undefined), {
     message: 'a leak needs exactly one of rate_m3h or rate_pct',
@@ -52,7 +73,7 @@ export type IncidentRequestInput = z.input<typeof IncidentRequestSchema>;
 /** One incident as the simulator runs it, and as it is written to the ground-truth log. */
 export const GroundTruthEntrySchema = z.object({
   id: z.string(),
-  kind: z.enum(['leak', 'bearing_wear', 'sensor_fault', 'replay']),
+  kind: z.enum(['leak', 'bearing_wear', 'sensor_fault', 'operation', 'replay']),
   /** Epoch ms. */
   start: z.number(),
   end: z.number().nullable(),
