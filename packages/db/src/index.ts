@@ -29,6 +29,7 @@ export type {
 export {
   getPlantMeta,
   loadPlant,
+  readPlantModel,
   listSensorKeys,
   listSensors,
   listAllSensors,

@@ -436,3 +436,170 @@ export async function getEquipment(sql: Sql, id: string): Promise<EquipmentDetai
   );
   return rows[0] ?? null;
 }
+
+const pairs = (a: number[]): Vec2[] => {
+  const out: Vec2[] = [];
+  for (let i = 0; i + 1 < a.length; i += 2) out.push([a[i]!, a[i + 1]!]);
+  return out;
+};
+const triples = (a: number[]): Vec3[] => {
+  const out: Vec3[] = [];
+  for (let i = 0; i + 2 < a.length; i += 3) out.push([a[i]!, a[i + 1]!, a[i + 2]!]);
+  return out;
+};
+const num = (x: unknown): number => Number(x);
+const opt = <T>(x: T | null): T | undefined => (x === null ? undefined : x);
+
+/**
+ * Reads the whole network model back from the asset tables (what `loadPlant` wrote, or an
+ * imported network): for services that reason over the plant, such as the leak detector.
+ * Null when no plant is loaded.
+ */
+export async function readPlantModel(sql: Sql): Promise<PlantModel | null> {
+  return doing('reading the plant model', async () => {
+    const meta = await getPlantMeta(sql);
+    if (!meta) return null;
+    const [site] = await sql<Record<string, never>[]>`select * from site`;
+    const areas = await sql<{ id: string; name: string }[]>`select id, name from area order by id`;
+    const companies = await sql<Record<string, never>[]>`select * from company order by id`;
+    const substances = await sql<Record<string, never>[]>`select * from substance order by id`;
+    const lines = await sql<Record<string, never>[]>`select * from line order by id`;
+    const nodes = await sql<Record<string, never>[]>`select * from node order by id`;
+    const segments = await sql<Record<string, never>[]>`
+      select * from segment order by line_id, line_order`;
+    const equipment = await sql<Record<string, never>[]>`select * from equipment order by id`;
+    const devices = await sql<Record<string, never>[]>`
+      select company_id, id, kind, name, area_id from device order by company_id, id`;
+    const sensors = await sql<Record<string, never>[]>`select * from sensor order by id`;
+    const s = site as Record<string, unknown> | undefined;
+    const levels = (ppm: unknown, source: unknown) =>
+      Array.isArray(ppm) && ppm.length === 3
+        ? { ppm: ppm.map(num) as [number, number, number], source: String(source ?? '') }
+        : null;
+    const model: PlantModel = {
+      meta: {
+        source: meta.source as PlantModel['meta']['source'],
+        seed: meta.seed,
+        size: meta.size as PlantModel['meta']['size'],
+        version: meta.version,
+      },
+      site: {
+        id: String(s?.['id'] ?? ''),
+        name: String(s?.['name'] ?? ''),
+        origin: { lat: num(s?.['origin_lat'] ?? 0), lon: num(s?.['origin_lon'] ?? 0) },
+        bounds: {
+          min: ((s?.['bounds_min_m'] as number[] | undefined) ?? [0, 0, 0]).map(num) as Vec3,
+          max: ((s?.['bounds_max_m'] as number[] | undefined) ?? [0, 0, 0]).map(num) as Vec3,
+        },
+        coastline: pairs(((s?.['coastline_m'] as number[] | undefined) ?? []).map(num)),
+      },
+      areas,
+      companies: companies.map((c: Record<string, unknown>) => ({
+        id: String(c['id']),
+        name: String(c['name']),
+        shortName: String(c['short_name']),
+        areaId: String(c['area_id']),
+        plot: pairs((c['plot_m'] as number[]).map(num)),
+      })),
+      substances: substances.map((x: Record<string, unknown>) => ({
+        id: x['id'] as PlantModel['substances'][number]['id'],
+        name: String(x['name']),
+        formula: String(x['formula']),
+        cas: (x['cas'] as string | null) ?? null,
+        molarMassGMol: num(x['molar_mass_g_mol']),
+        phase: x['phase'] as PlantModel['substances'][number]['phase'],
+        densityKgM3: num(x['density_kg_m3']),
+        bulkModulusPa: num(x['bulk_modulus_pa']),
+        toxic: Boolean(x['toxic']),
+        flammable: Boolean(x['flammable']),
+        denseGas: Boolean(x['dense_gas']),
+        lflPct: x['lfl_pct'] === null ? null : num(x['lfl_pct']),
+        aegl: levels(x['aegl_ppm'], x['aegl_source']),
+        erpg: levels(x['erpg_ppm'], x['erpg_source']),
+        toxicComponent:
+          (x['toxic_component'] as PlantModel['substances'][number]['toxicComponent']) ?? null,
+        pipingClass: num(x['piping_class']) as 1 | 2 | 3 | 4,
+      })),
+      lines: lines.map((l: Record<string, unknown>) => ({
+        id: String(l['id']),
+        companyId: String(l['company_id']),
+        tag: String(l['tag']),
+        name: String(l['name']),
+        substanceId: l['substance_id'] as PlantModel['lines'][number]['substanceId'],
+        areaId: String(l['area_id']),
+        nominalFlowM3h: num(l['nominal_flow_m3h']),
+        inletPressureKpa: num(l['inlet_pressure_kpa']),
+        operatingTempC: num(l['operating_temp_c']),
+      })),
+      nodes: nodes.map((n: Record<string, unknown>) => ({
+        id: String(n['id']),
+        companyId: String(n['company_id']),
+        kind: n['kind'] as PlantModel['nodes'][number]['kind'],
+        position: [num(n['x_m']), num(n['y_m']), num(n['z_m'])] as Vec3,
+      })),
+      segments: segments.map((g: Record<string, unknown>) => ({
+        id: String(g['id']),
+        companyId: String(g['company_id']),
+        lineId: String(g['line_id']),
+        order: num(g['line_order']),
+        fromNodeId: String(g['from_node_id']),
+        toNodeId: String(g['to_node_id']),
+        path: triples((g['path_m'] as number[]).map(num)),
+        lengthM: num(g['length_m']),
+        diameterMm: num(g['diameter_mm']),
+        wallMm: num(g['wall_mm']),
+        corrosionAllowanceMm: num(g['corrosion_allowance_mm']),
+        material: g['material'] as PlantModel['segments'][number]['material'],
+        installYear: num(g['install_year']),
+        substanceId: g['substance_id'] as PlantModel['segments'][number]['substanceId'],
+        designPressureKpa: num(g['design_pressure_kpa']),
+        designTempC: num(g['design_temp_c']),
+        pipingClass: num(g['piping_class']) as 1 | 2 | 3 | 4,
+        placement: g['placement'] as PlantModel['segments'][number]['placement'],
+        areaId: String(g['area_id']),
+      })),
+      equipment: equipment.map((e: Record<string, unknown>) => {
+        const item: PlantModel['equipment'][number] = {
+          id: String(e['id']),
+          companyId: String(e['company_id']),
+          kind: e['kind'] as PlantModel['equipment'][number]['kind'],
+          tag: String(e['tag']),
+          name: String(e['name']),
+          position: [num(e['x_m']), num(e['y_m']), num(e['z_m'])] as Vec3,
+          areaId: String(e['area_id']),
+          lineId: (e['line_id'] as string | null) ?? null,
+          nodeId: (e['node_id'] as string | null) ?? null,
+        };
+        const more = {
+          ratedKw: opt(e['rated_kw'] === null ? null : num(e['rated_kw'])),
+          speedRpm: opt(e['speed_rpm'] === null ? null : num(e['speed_rpm'])),
+          machineGroup: opt(e['machine_group'] as 1 | 2 | null),
+          foundation: opt(e['foundation'] as 'rigid' | 'flexible' | null),
+          isolation: opt(e['isolation'] as boolean | null),
+          capacityM3: opt(e['capacity_m3'] === null ? null : num(e['capacity_m3'])),
+        };
+        for (const [k, v] of Object.entries(more))
+          if (v !== undefined) (item as unknown as Record<string, unknown>)[k] = v;
+        return item;
+      }),
+      devices: devices.map((d: Record<string, unknown>) => ({
+        id: String(d['id']),
+        companyId: String(d['company_id']),
+        kind: d['kind'] as PlantModel['devices'][number]['kind'],
+        name: String(d['name']),
+        areaId: String(d['area_id']),
+      })),
+      sensors: sensors.map((x: Record<string, unknown>) => ({
+        tag: String(x['tag']),
+        companyId: String(x['company_id']),
+        deviceId: String(x['device_id']),
+        quantity: x['quantity'] as PlantModel['sensors'][number]['quantity'],
+        unit: String(x['unit']),
+        segmentId: (x['segment_id'] as string | null) ?? null,
+        equipmentId: (x['equipment_id'] as string | null) ?? null,
+        positionM: x['position_m'] === null ? null : num(x['position_m']),
+      })),
+    };
+    return model;
+  });
+}
