@@ -26,6 +26,15 @@ const EnvSchema = z.object({
   DETECTOR_WRITE_INTERVAL_S: pos(10),
   /** Minutes of history replayed at start to warm the detectors. */
   DETECTOR_WARMUP_S: pos(120),
+  /** Leak detection on the shard's lines (0 turns it off). */
+  DETECTOR_LEAK: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('1')
+    .transform((v) => v === '1' || v === 'true'),
+  /** Seconds of line history read at start to warm the volume balances. */
+  DETECTOR_LEAK_WARMUP_S: pos(300),
+  /** How often open leaks and gathering wave fronts are re-evaluated, ms. */
+  DETECTOR_LEAK_TICK_MS: pos(200),
   ALERT_ON_DELAY_S: pos(30),
   ALERT_OFF_DELAY_S: pos(120),
   STORAGE: z.enum(['auto', 'timescaledb', 'postgres']).default('auto'),

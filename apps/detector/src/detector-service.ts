@@ -20,6 +20,7 @@ import {
   queryMinuteHistory,
   querySensorHistory,
   raiseAlert,
+  readPlantModel,
   saveBaseline,
   toAlert,
   type AlertRow,
@@ -29,9 +30,12 @@ import type { Logger } from 'pino';
 import { AssetMonitor } from './asset-monitor';
 import { areasOf, type DetectorConfig } from './config';
 import { samplesOf } from './history';
+import { LeakService } from './leak/leak-service';
 
 export interface DetectorService {
   monitors: AssetMonitor[];
+  /** The leak detector of the shard's lines; null when turned off or no plant is loaded. */
+  leaks: LeakService | null;
   /** Resolves when subscribed to the broker. */
   connected: Promise<void>;
   stop(): Promise<void>;
@@ -157,6 +161,27 @@ export async function startDetector(cfg: DetectorConfig, log: Logger): Promise<D
   );
 
   const instance = cfg.DETECTOR_INSTANCE;
+  let leaks: LeakService | null = null;
+  let publishRef: (topic: string, payload: string) => void = () => {};
+  if (cfg.DETECTOR_LEAK) {
+    const plant = await readPlantModel(sql);
+    if (plant) {
+      leaks = new LeakService({
+        sql,
+        plant,
+        areas: areasOf(cfg),
+        instance,
+        log,
+        publish: (t, p) => publishRef(t, p),
+        warmupS: cfg.DETECTOR_LEAK_WARMUP_S,
+      });
+      await leaks.prepare(Date.now());
+      for (const t of leaks.topics()) topics.add(t);
+      log.info({ lines: leaks.lines.lines.length }, 'leak detectors prepared');
+    } else {
+      log.warn('no plant in the database yet: leak detection is off until a restart');
+    }
+  }
   const hbTopic = heartbeatTopic('detector', instance);
   const client = mqtt.connect(cfg.MQTT_URL, {
     clientId: `${instance}-${process.pid}`,
@@ -182,6 +207,7 @@ export async function startDetector(cfg: DetectorConfig, log: Logger): Promise<D
     });
   });
   client.on('error', (err) => log.warn({ err: err.message }, 'broker problem'));
+  publishRef = (topic, payload) => client.publish(topic, payload, { qos: 1 });
 
   const announce = (action: string, a: AlertRow) =>
     client.publish(
@@ -249,6 +275,10 @@ export async function startDetector(cfg: DetectorConfig, log: Logger): Promise<D
 
   let invalid = 0;
   client.on('message', (topic, payload) => {
+    if (leaks && topic.endsWith('/operation')) {
+      leaks.onOperation(payload, Date.now());
+      return;
+    }
     const dt = parseDeviceTopic(topic);
     if (!dt || dt.kind !== 'telemetry') return;
     let parsed;
@@ -262,6 +292,7 @@ export async function startDetector(cfg: DetectorConfig, log: Logger): Promise<D
       invalid++;
       return;
     }
+    leaks?.onTelemetry(dt.company, parsed.data, Date.now());
     const touched = new Map<AssetMonitor, Set<number>>();
     for (const r of parsed.data.readings) {
       const hit = bySensor.get(`${dt.company}/${r.sensor}`);
@@ -322,12 +353,18 @@ export async function startDetector(cfg: DetectorConfig, log: Logger): Promise<D
     })();
   }, cfg.DETECTOR_WRITE_INTERVAL_S * 1000);
 
+  const leakTimer = leaks
+    ? setInterval(() => leaks!.tick(Date.now()), cfg.DETECTOR_LEAK_TICK_MS)
+    : null;
   return {
     monitors,
+    leaks,
     connected,
     async stop() {
       clearInterval(publishTimer);
       clearInterval(writeTimer);
+      if (leakTimer) clearInterval(leakTimer);
+      await leaks?.stop();
       await Promise.all(alertQueue.values());
       const rows = monitors.map((m) => m.takeRow()).filter((r) => r !== null);
       await insertAnomalyScores(sql, rows).catch(() => {});

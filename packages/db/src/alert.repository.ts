@@ -68,7 +68,7 @@ export interface RaiseInput {
   companyId: string;
   areaId: string | null;
   kind: string;
-  sourceType: 'equipment' | 'segment';
+  sourceType: 'equipment' | 'segment' | 'line';
   sourceId: string;
   severity: AlertSeverity;
   title: string;
@@ -199,10 +199,11 @@ export async function raiseAlert(sql: Sql, r: RaiseInput): Promise<AlertRow> {
 export async function clearAlert(
   sql: Sql,
   kind: string,
-  sourceType: 'equipment' | 'segment',
+  sourceType: 'equipment' | 'segment' | 'line',
   sourceId: string,
   atMs: number,
   actor: string,
+  note: string | null = null,
 ): Promise<AlertRow | null> {
   return doing(`clearing the ${kind} alert on ${sourceId}`, () =>
     sql.begin(async (tx) => {
@@ -211,7 +212,35 @@ export async function clearAlert(
       const before = isaState(flagsOf(open));
       const f = onCondition(flagsOf(open), false, open.latching);
       const row = await writeFlags(tx, open, f, atMs, { cleared: true });
-      await addEvent(tx, row, actor, 'clear', before, isaState(f), atMs);
+      await addEvent(tx, row, actor, 'clear', before, isaState(f), atMs, note);
+      return row;
+    }),
+  );
+}
+
+/**
+ * A detector's better estimate of an open alert's condition (a leak's position, rate, zones):
+ * replaces the detail without a state change, so the version stays and nobody's pending action
+ * goes stale. With a note, the audit trail records it as an `update`. Null if not open.
+ */
+export async function updateAlertDetail(
+  sql: Sql,
+  id: number,
+  detail: Record<string, unknown>,
+  atMs: number,
+  actor: string,
+  note: string | null = null,
+  title?: string,
+): Promise<AlertRow | null> {
+  return doing(`updating the detail of alert ${id}`, () =>
+    sql.begin(async (tx) => {
+      const [row] = await tx<AlertRow[]>`
+        update alert set detail = ${tx.json(detail as never)}, updated_at = ${new Date(atMs)},
+          title = coalesce(${title ?? null}, title)
+        where id = ${id} and isa_state <> 'A' returning *`;
+      if (!row) return null;
+      if (note !== null)
+        await addEvent(tx, row, actor, 'update', row.isa_state, row.isa_state, atMs, note);
       return row;
     }),
   );

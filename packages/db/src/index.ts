@@ -73,6 +73,7 @@ export type {
 } from './equipment.repository';
 export {
   raiseAlert,
+  updateAlertDetail,
   clearAlert,
   listAlerts,
   listAlertEvents,
@@ -116,3 +117,5 @@ export type {
   ConditionDetail,
   StoreInspectionsOptions,
 } from './integrity.repository';
+export { recordLineOperation, listLineOperations } from './leak.repository';
+export type { LineOperationRow } from './leak.repository';

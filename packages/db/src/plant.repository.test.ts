@@ -24,7 +24,8 @@ describe('the plant model in the database', () => {
   it('reads back the model it was loaded with', async () => {
     await loadPlant(db.sql, plant);
     const back = (await readPlantModel(db.sql))!;
-    const byId = <T extends { id: string }>(a: T[]) => [...a].sort((x, y) => x.id.localeCompare(y.id));
+    const byId = <T extends { id: string }>(a: T[]) =>
+      [...a].sort((x, y) => x.id.localeCompare(y.id));
     expect(back.meta).toEqual(plant.meta);
     expect(back.site).toEqual(plant.site);
     expect(byId(back.companies)).toEqual(byId(plant.companies));

@@ -44,7 +44,7 @@ export interface NpwLocation {
 export type NpwResult = { ok: true; location: NpwLocation } | { ok: false; reason: string };
 
 export interface LocateOptions {
-  /** Stations used either side of the hole at most (default 8). */
+  /** Stations used either side of the hole at most (default 40). */
   maxPerSide?: number;
   /** Timing error of the model itself added to each front's, ms (default 0.5). */
   modelSigmaMs?: number;
@@ -174,7 +174,7 @@ export function locateFromFronts(
   fronts: readonly StationFront[],
   opts: LocateOptions = {},
 ): NpwResult {
-  const maxPerSide = opts.maxPerSide ?? 8;
+  const maxPerSide = opts.maxPerSide ?? 40;
   const modelVar = (opts.modelSigmaMs ?? 0.5) ** 2;
   const [kMin, kMax] = opts.slownessRange ?? [0.8, 1.25];
   const byStation = new Map<number, StationFront>();

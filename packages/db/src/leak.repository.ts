@@ -1,0 +1,48 @@
+import type { LineOperation } from '@ct/contracts';
+import type { Sql } from './client';
+import { doing } from './errors';
+
+export interface LineOperationRow {
+  id: number;
+  company_id: string;
+  line_id: string;
+  time: Date;
+  kind: LineOperation['kind'];
+  equipment: string | null;
+  settle_s: number | null;
+  source: string;
+  note: string | null;
+  recorded_at: Date;
+}
+
+/** Keeps an announced operation; null when the line is unknown. */
+export async function recordLineOperation(
+  sql: Sql,
+  op: LineOperation,
+  source: string,
+): Promise<LineOperationRow | null> {
+  return doing(`recording a ${op.kind} on line ${op.line}`, async () => {
+    const [row] = await sql<LineOperationRow[]>`
+      insert into line_operation (company_id, line_id, time, kind, equipment, settle_s, source, note)
+      select l.company_id, l.id, ${new Date(op.t)}, ${op.kind}, ${op.equipment ?? null},
+        ${op.settle_s ?? null}, ${op.source ?? source}, ${op.note ?? null}
+      from line l where l.id = ${op.line} or l.tag = ${op.line}
+      limit 1
+      returning *`;
+    return row ?? null;
+  });
+}
+
+/** The latest operations announced on a line, newest first. */
+export async function listLineOperations(
+  sql: Sql,
+  lineId: string,
+  limit = 50,
+): Promise<LineOperationRow[]> {
+  return doing(
+    `listing the operations of line ${lineId}`,
+    () =>
+      sql<LineOperationRow[]>`
+      select * from line_operation where line_id = ${lineId} order by time desc limit ${limit}`,
+  );
+}
