@@ -23,6 +23,7 @@ import { deadLetterRoutes } from './routes/dead-letters';
 import { equipmentHealthRoutes } from './routes/equipment-health';
 import { healthRoutes } from './routes/health';
 import { liveRoutes } from './routes/live';
+import { lineRoutes } from './routes/lines';
 import { networkRoutes } from './routes/network';
 import { sensorRoutes } from './routes/sensors';
 import { statusRoutes } from './routes/status';
@@ -186,6 +187,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(equipmentHealthRoutes, { ctx });
   await app.register(alertRoutes, { ctx });
   await app.register(conditionRoutes, { ctx });
+  await app.register(lineRoutes, { ctx });
   await app.register(liveRoutes, { ctx });
   return app;
 }

@@ -25,6 +25,10 @@ export const API_ERRORS = {
     message: 'another import stored some of the same readings meanwhile; nothing was imported',
   },
   CT_ERR_API_DB_UNAVAILABLE: { status: 503, message: 'the database is not reachable' },
+  CT_ERR_API_BROKER_UNAVAILABLE: {
+    status: 503,
+    message: 'the MQTT broker is not reachable: the announcement was not sent; try again',
+  },
   CT_ERR_API_INTERNAL: { status: 500, message: 'unexpected server error' },
 } as const;
 

@@ -29,6 +29,8 @@ const EnvSchema = z.object({
   SIM_ROTATING_INTERVAL_S: seconds(1),
   SIM_WEATHER_INTERVAL_S: seconds(10),
   SIM_RIG_INTERVAL_S: seconds(1),
+  /** Multiplies every sensor's measurement noise (1: the documented levels). */
+  SIM_NOISE_SCALE: z.coerce.number().finite().positive().max(20).default(1),
   SIM_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   /** 0 picks a free port (logged). */
   SIM_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(8090),

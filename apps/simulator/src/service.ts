@@ -50,6 +50,7 @@ export async function startSimulatorService(
     seed: cfg.PLANT_SEED,
     startMs,
     idPrefix: cfg.SIM_INSTANCE,
+    noiseScale: cfg.SIM_NOISE_SCALE,
     intervals: {
       line: cfg.SIM_LINE_INTERVAL_S,
       rotating: cfg.SIM_ROTATING_INTERVAL_S,

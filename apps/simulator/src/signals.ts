@@ -59,7 +59,10 @@ export class SignalModel {
   private loadCacheT = new Float64Array(0);
   private loadCacheV = new Float64Array(0);
 
-  constructor(readonly sim: SimPlant) {
+  constructor(
+    readonly sim: SimPlant,
+    readonly noiseScale = 1,
+  ) {
     this.seedKey = sim.seedKey;
     this.utcOffsetMs = sim.utcOffsetH * HOUR_MS;
     this.loadCacheT = new Float64Array(sim.lines.length).fill(NaN);
@@ -284,8 +287,8 @@ export class SignalModel {
   noiseSigma(s: SimSensor, trueValue: number): number {
     // Vibration transmitters have a relative error; everything else a fixed one.
     if (s.quantity === 'vibration_rms' || s.quantity === 'acceleration_rms')
-      return 0.03 * Math.abs(trueValue);
-    return s.sigma;
+      return 0.03 * Math.abs(trueValue) * this.noiseScale;
+    return s.sigma * this.noiseScale;
   }
 
   /** The measured value without faults: true value plus noise, rounded as published. */

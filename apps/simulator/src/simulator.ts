@@ -46,6 +46,8 @@ export interface SimulatorOptions {
   onGroundTruth?: (entry: GroundTruthEntry) => void;
   /** Prefix of incident ids. */
   idPrefix?: string;
+  /** Multiplies every sensor's measurement noise (default 1). */
+  noiseScale?: number;
 }
 
 /** A plant control system announces an operation this long before it starts. */
@@ -129,7 +131,7 @@ function intervalFor(kind: DeviceKind, iv: SimIntervals): number {
 export function createSimulator(opts: SimulatorOptions): Simulator {
   const intervals: SimIntervals = { ...DEFAULT_INTERVALS, ...opts.intervals };
   const sim = indexPlant(opts.plant, opts.seed);
-  const model = new SignalModel(sim);
+  const model = new SignalModel(sim, opts.noiseScale ?? 1);
   const book = new IncidentBook(sim, opts.idPrefix);
   const emit = (run: IncidentRun) =>
     opts.onGroundTruth?.(GroundTruthEntrySchema.parse(groundTruthOf(run)));

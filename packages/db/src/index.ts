@@ -117,5 +117,5 @@ export type {
   ConditionDetail,
   StoreInspectionsOptions,
 } from './integrity.repository';
-export { recordLineOperation, listLineOperations } from './leak.repository';
-export type { LineOperationRow } from './leak.repository';
+export { recordLineOperation, listLineOperations, getLine } from './leak.repository';
+export type { LineOperationRow, LineRow } from './leak.repository';

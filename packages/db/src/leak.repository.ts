@@ -46,3 +46,22 @@ export async function listLineOperations(
       select * from line_operation where line_id = ${lineId} order by time desc limit ${limit}`,
   );
 }
+
+export interface LineRow {
+  id: string;
+  company_id: string;
+  tag: string;
+  name: string;
+  area_id: string;
+  substance_id: string;
+}
+
+/** One line by id or tag, or null. */
+export async function getLine(sql: Sql, idOrTag: string): Promise<LineRow | null> {
+  return doing(`reading line ${idOrTag}`, async () => {
+    const [row] = await sql<LineRow[]>`
+      select id, company_id, tag, name, area_id, substance_id from line
+      where id = ${idOrTag} or tag = ${idOrTag} order by (id = ${idOrTag}) desc limit 1`;
+    return row ?? null;
+  });
+}

@@ -17,6 +17,7 @@ import {
   type ComponentHealth,
   type EquipmentHealth,
   type IngestMetrics,
+  type LineOperation,
 } from '@ct/contracts';
 import type { SensorResolver } from '@ct/db';
 
@@ -119,6 +120,13 @@ export class LiveHub {
    */
   publishAlertEvent(e: AlertEvent): void {
     this.client?.publish(alertEventTopic(e.alert.company_id), JSON.stringify(e), { qos: 1 });
+  }
+
+  /** Publishes an operator's announcement of an operation for the leak detectors (QoS 1). */
+  publishOperation(topic: string, op: LineOperation): boolean {
+    if (!this.client?.connected) return false;
+    this.client.publish(topic, JSON.stringify(op), { qos: 1 });
+    return true;
   }
 
   /** Calls `listener` with every alert event; returns the function that stops it. */
