@@ -17,6 +17,28 @@ describe('inject CLI arguments', () => {
     });
   });
 
+  it('reads an operation, announced unless --silent', () => {
+    const op = parseInjectArgs(
+      ['operation', '--line', 'L-1', '--action', 'valve_move', '--factor', '0.5', '--silent'],
+      {},
+    );
+    expect(op).toMatchObject({
+      ok: true,
+      command: {
+        request: {
+          kind: 'operation',
+          line: 'L-1',
+          action: 'valve_move',
+          flow_factor: 0.5,
+          announce: false,
+        },
+      },
+    });
+    expect(parseInjectArgs(['operation', '--line', 'L-1', '--action', 'explode'], {}).ok).toBe(
+      false,
+    );
+  });
+
   it('reads bearing-wear and sensor-fault commands and the --url option', () => {
     const wear = parseInjectArgs(
       ['bearing-wear', '--equipment', 'E', '--hours', '6', '--url', 'http://h:1'],

@@ -9,6 +9,8 @@ commands:
   leak          --segment ID --distance M (--rate-pct P | --rate M3H) [--ramp S] [--duration S] [--start TIME]
   bearing-wear  --equipment ID|TAG [--hours H] [--duration S] [--start TIME]
   sensor-fault  --sensor TAG --mode stuck|spike|drift|dropout [--duration S] [--magnitude K] [--start TIME]
+  operation     --line ID|TAG --action pump_start|pump_stop|valve_move [--equipment VALVE] [--factor F]
+                [--duration S] [--silent] [--start TIME]   (--silent: not announced)
   list          show the simulator's incidents
   end ID        end an incident now
 
@@ -40,6 +42,10 @@ const OPTIONS = {
   sensor: { type: 'string' },
   mode: { type: 'string' },
   magnitude: { type: 'string' },
+  line: { type: 'string' },
+  action: { type: 'string' },
+  factor: { type: 'string' },
+  silent: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -47,6 +53,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   leak: ['segment', 'distance', 'rate-pct', 'rate', 'ramp', 'duration', 'start'],
   'bearing-wear': ['equipment', 'hours', 'duration', 'start'],
   'sensor-fault': ['sensor', 'mode', 'duration', 'magnitude', 'start'],
+  operation: ['line', 'action', 'equipment', 'factor', 'duration', 'silent', 'start'],
   list: [],
   end: [],
 };
@@ -141,6 +148,17 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): InjectCommand {
       equipment: required('equipment', values.equipment),
       ...(values.hours !== undefined ? { hours_to_failure: num('hours') } : {}),
       ...(values.duration !== undefined ? { duration_s: num('duration') } : {}),
+      ...(start !== undefined ? { start } : {}),
+    };
+  } else if (command === 'operation') {
+    request = {
+      kind: 'operation',
+      line: required('line', values.line),
+      action: required('action', values.action) as 'pump_stop',
+      ...(values.equipment !== undefined ? { equipment: values.equipment } : {}),
+      ...(values.factor !== undefined ? { flow_factor: num('factor') } : {}),
+      ...(values.duration !== undefined ? { duration_s: num('duration') } : {}),
+      ...(values.silent ? { announce: false } : {}),
       ...(start !== undefined ? { start } : {}),
     };
   } else {
