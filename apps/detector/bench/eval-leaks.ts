@@ -11,7 +11,7 @@
  *   pnpm eval:leaks [--seed 1] [--noise 1,2] [--leaks 40] [--round-min 20] [--warmup-s 330]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -258,6 +258,14 @@ async function runRound(
     };
     ws.close();
     const alerts = list.items;
+    // what each alert said, for reading the run afterwards
+    const outDir = join(ROOT, '.data', 'eval-leaks');
+    await mkdir(outDir, { recursive: true });
+    await writeFile(join(outDir, `round-${round}-launcher.log`), output);
+    await writeFile(
+      join(outDir, `round-${round}-alerts.json`),
+      JSON.stringify({ injected: injected.map((x) => ({ ...x, line: x.line.id })), alerts }, null, 1),
+    );
     const leaks: LeakResult[] = [];
     const matched = new Set<number>();
     const leakByLine = new Map(

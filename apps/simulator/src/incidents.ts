@@ -418,7 +418,7 @@ export class IncidentBook {
  * from the inlet). Linearising dp = R Q^2 gives the lasting sag 2 Q q R(s) (1 - xi) upstream and
  * 2 Q q xi (R(L) - R(s)) downstream of the hole.
  */
-function leakEffect(
+export function leakEffect(
   line: SimLine,
   holeM: number,
   positionM: number,
@@ -437,6 +437,18 @@ function leakEffect(
     flowFactor: upstream ? 1 - xi : -xi,
     // Keep the lasting sag below the wave step (it is the step that relaxes into the sag).
     sagKpaPerM3h: Math.min(sag, 0.6 * stepKpaPerM3h),
+  };
+}
+
+/** How an operation shows at any point of its line (not only at a sensor). */
+export function operationEffectAt(op: OperationRun, positionM: number): OperationEffect {
+  const line = op.line;
+  const seg = segmentAt(line, positionM) ?? line.segments[0]!;
+  const v = line.line.nominalFlowM3h / 3600 / seg.areaM2;
+  return {
+    arrivalS: Math.abs(travelS(line, positionM) - travelS(line, op.sourceM)),
+    side: positionM >= op.sourceM ? 1 : -1,
+    stepKpa: joukowskyPa(line.substance.densityKgM3, seg.waveSpeedMs, v) / 1000,
   };
 }
 

@@ -1,11 +1,15 @@
-import type {
-  FaultRun,
-  IncidentBook,
-  LeakEffect,
-  LeakRun,
-  OperationRun,
-  WearRun,
+import {
+  dropAt,
+  leakEffect,
+  operationEffectAt,
+  type FaultRun,
+  type IncidentBook,
+  type LeakEffect,
+  type LeakRun,
+  type OperationRun,
+  type WearRun,
 } from './incidents';
+import { STEEL_E_PA } from './physics';
 import { gaussian, hashString, smoothNoise, uniform } from './noise';
 import {
   SKAB_NORMAL,
@@ -59,9 +63,15 @@ export class SignalModel {
   private loadCacheT = new Float64Array(0);
   private loadCacheV = new Float64Array(0);
 
+  /** Per line: where its flow meters sit and what each stretch between them packs per pascal. */
+  private readonly meterLayout = new Map<number, { positions: number[]; m3PerPa: number[] }>();
+  private readonly packCache = new Map<number, { t: number; cum: Float64Array }>();
+
   constructor(
     readonly sim: SimPlant,
     readonly noiseScale = 1,
+    /** Flow meters report the mean flow over this interval (the RTU's), ms. */
+    readonly flowIntervalMs = 5000,
   ) {
     this.seedKey = sim.seedKey;
     this.utcOffsetMs = sim.utcOffsetH * HOUR_MS;
@@ -207,7 +217,7 @@ export class SignalModel {
     }
     let v: number;
     if (s.quantity === 'flow') {
-      v = line.line.nominalFlowM3h * load;
+      v = line.line.nominalFlowM3h * load - this.packAbove(line, positionM, tMs, book);
     } else if (s.quantity === 'pressure') {
       // Darcy-Weisbach: the friction drop grows with the flow squared
       const drop = line.line.inletPressureKpa - s.nominal;
@@ -231,6 +241,82 @@ export class SignalModel {
       }
     }
     return v;
+  }
+
+  /** True pressure at any point of a line, kPa: the model of a pressure sensor placed there. */
+  pressureAt(line: SimLine, positionM: number, tMs: number, book: IncidentBook | null): number {
+    let load = this.lineLoad(line, tMs);
+    let wave = 0;
+    const ops = book?.operationsOnLine(line.index);
+    if (ops) {
+      for (const op of ops) {
+        const eff = operationEffectAt(op, positionM);
+        const o = operationState(op, eff.arrivalS, tMs);
+        wave += eff.side * eff.stepKpa * load * o.hp;
+        load *= o.factor;
+      }
+    }
+    let v = this.inletPressureKpa(line, tMs) - dropAt(line, positionM) * load * load + wave;
+    const leaks = book?.leaksOnLine(line.index);
+    if (leaks) {
+      for (const leak of leaks)
+        v += leakDelta(leak, leakEffect(line, leak.holeM, positionM, leak.stepKpaPerM3h), false, tMs);
+    }
+    return v;
+  }
+
+  private layout(line: SimLine): { positions: number[]; m3PerPa: number[] } {
+    let l = this.meterLayout.get(line.index);
+    if (l) return l;
+    const positions = line.sensorIndexes
+      .map((i) => this.sim.sensors[i]!)
+      .filter((s) => s.quantity === 'flow' && s.role.kind === 'line')
+      .map((s) => (s.role as { positionM: number }).positionM)
+      .sort((a, b) => a - b);
+    const m3PerPa: number[] = [];
+    for (let j = 0; j + 1 < positions.length; j++) {
+      let sum = 0;
+      for (const seg of line.segments) {
+        const lo = Math.max(seg.startM, positions[j]!);
+        const hi = Math.min(seg.startM + seg.lengthM, positions[j + 1]!);
+        if (hi <= lo) continue;
+        const wall = seg.segment.wallMm / 1000;
+        // what a stretch packs: V / K_eff, 1/K_eff = 1/K + D/(E e) (fluid and elastic wall)
+        const kEff =
+          1 / (1 / line.substance.bulkModulusPa + seg.innerDiameterM / (STEEL_E_PA * wall));
+        sum += (seg.areaM2 * (hi - lo)) / kEff;
+      }
+      m3PerPa.push(sum);
+    }
+    l = { positions, m3PerPa };
+    this.meterLayout.set(line.index, l);
+    return l;
+  }
+
+  /**
+   * Fluid stored in the line between its first flow meter and the meter at `positionM` over the
+   * meters' averaging interval before `tMs`, as a rate, m3/h: what that meter reads less than the
+   * first one when the pressure rises (line pack; mass is conserved in transients).
+   */
+  packAbove(line: SimLine, positionM: number, tMs: number, book: IncidentBook | null): number {
+    const l = this.layout(line);
+    let cached = this.packCache.get(line.index);
+    if (!cached || cached.t !== tMs) {
+      const cum = new Float64Array(l.positions.length);
+      const dt = this.flowIntervalMs;
+      const pNow = l.positions.map((p) => this.pressureAt(line, p, tMs, book));
+      const pBefore = l.positions.map((p) => this.pressureAt(line, p, tMs - dt, book));
+      for (let j = 0; j + 1 < l.positions.length; j++) {
+        const dp = (pNow[j]! + pNow[j + 1]! - pBefore[j]! - pBefore[j + 1]!) / 2;
+        // kPa over the interval -> m3/h
+        cum[j + 1] = cum[j]! + (l.m3PerPa[j]! * dp * 1000 * 3_600_000) / dt;
+      }
+      cached = { t: tMs, cum };
+      this.packCache.set(line.index, cached);
+    }
+    let k = 0;
+    while (k + 1 < l.positions.length && l.positions[k + 1]! <= positionM + 1e-6) k++;
+    return cached.cum[k]!;
   }
 
   private machineValue(

@@ -131,7 +131,7 @@ function intervalFor(kind: DeviceKind, iv: SimIntervals): number {
 export function createSimulator(opts: SimulatorOptions): Simulator {
   const intervals: SimIntervals = { ...DEFAULT_INTERVALS, ...opts.intervals };
   const sim = indexPlant(opts.plant, opts.seed);
-  const model = new SignalModel(sim, opts.noiseScale ?? 1);
+  const model = new SignalModel(sim, opts.noiseScale ?? 1, intervals.line * 1000);
   const book = new IncidentBook(sim, opts.idPrefix);
   const emit = (run: IncidentRun) =>
     opts.onGroundTruth?.(GroundTruthEntrySchema.parse(groundTruthOf(run)));

@@ -23,6 +23,11 @@ export interface BalanceOptions {
   /** Time constants of the slow learning of offset and noise while normal, samples. */
   biasTau?: number;
   sigmaTau?: number;
+  /**
+   * A sample teaches the offset only once this many quiet samples have followed it, so the
+   * start of a slow leak is never learned as the meters' offset before the windows see it.
+   */
+  learnLag?: number;
 }
 
 export const BALANCE_DEFAULTS: Required<BalanceOptions> = {
@@ -31,6 +36,7 @@ export const BALANCE_DEFAULTS: Required<BalanceOptions> = {
   warmupSamples: 24,
   biasTau: 4320,
   sigmaTau: 720,
+  learnLag: 64,
 };
 
 export interface BalanceState {
@@ -60,6 +66,8 @@ export class StretchBalance {
   private biasN = 0;
   private sigma: number;
   private readonly warmup: number[] = [];
+  /** Deviations waiting out the learning lag (oldest first). */
+  private pending: number[] = [];
 
   /** @param sigmaHintM3h noise of one sample expected from the meters, m3/h (used until learned) */
   constructor(sigmaHintM3h: number, opts: BalanceOptions = {}) {
@@ -111,12 +119,22 @@ export class StretchBalance {
     this.raw[slot] = e;
     this.times[slot] = tMs;
     this.n++;
-    if (learn && this.warm && Math.abs(e) < 4 * this.sigma) {
+    if (!this.warm) return;
+    if (!learn) {
+      // something is going on: nothing recent may teach the offset
+      this.pending = [];
+      return;
+    }
+    this.pending.push(imbalanceM3h);
+    if (this.pending.length <= this.o.learnLag) return;
+    const x = this.pending.shift()!;
+    const old = x - this.bias;
+    if (Math.abs(old) < 4 * this.sigma) {
       // a running mean at first, then an exponential one: the offset follows slow meter drift
       this.biasN = Math.min(this.biasN + 1, 2 * this.o.biasTau);
-      this.bias += e / this.biasN;
+      this.bias += old / this.biasN;
       const v = this.sigma * this.sigma;
-      this.sigma = Math.sqrt(v + (e * e - v) / this.o.sigmaTau);
+      this.sigma = Math.sqrt(v + (old * old - v) / this.o.sigmaTau);
     }
   }
 

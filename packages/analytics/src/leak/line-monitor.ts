@@ -250,7 +250,8 @@ export class LineLeakMonitor {
     if (!s || t.length === 0) return;
     if (t.length >= 40 && s.spec.quantity === 'pressure') {
       const spanMs = t[t.length - 1]! - t[0]!;
-      if (spanMs / (t.length - 1) <= 50) this.addCapture(s, t, v, nowMs);
+      // an edge report: its points are for the front, not for the slow statistics
+      if (spanMs / (t.length - 1) <= 50) return this.addCapture(s, t, v, nowMs);
     }
     for (let i = 0; i < t.length; i++) {
       const ti = t[i]!;
