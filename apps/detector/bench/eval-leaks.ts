@@ -8,7 +8,7 @@
  * Prints one JSON line last. Nothing here is tuned per scenario: it only reads what the running
  * system produced.
  *
- *   pnpm eval:leaks [--seed 1] [--noise 1,2] [--leaks 40] [--round-min 20] [--warmup-s 330]
+ *   pnpm eval:leaks [--seed 1] [--noise 1,2] [--leaks 40] [--round-min 20] [--warmup-s 900]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -29,7 +29,7 @@ const { values: argv } = parseArgs({
     operations: { type: 'string', default: '15' },
     faults: { type: 'string', default: '15' },
     'round-min': { type: 'string', default: '20' },
-    'warmup-s': { type: 'string', default: '330' },
+    'warmup-s': { type: 'string', default: '900' },
     'plant-seed': { type: 'string', default: '42' },
   },
 });

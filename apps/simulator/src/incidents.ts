@@ -91,6 +91,8 @@ export interface OperationRun extends IncidentBase {
   announce: boolean;
   /** The announcement has gone out (the service sends it once). */
   announced: boolean;
+  /** So has the one of its undoing at `endMs`. */
+  endAnnounced: boolean;
 }
 
 export type IncidentRun = LeakRun | WearRun | FaultRun | OperationRun;
@@ -382,6 +384,7 @@ export class IncidentBook {
       effects,
       announce: req.announce,
       announced: false,
+      endAnnounced: false,
     };
   }
 

@@ -17,7 +17,14 @@ describe('operations on a line', () => {
     const line = liquidLine(sim.sim);
     const start = T0 + 30_000;
     const view = sim.addIncident(
-      { kind: 'operation', action: 'pump_stop', line: line.line.tag, start, flow_factor: 0.6 },
+      {
+        kind: 'operation',
+        action: 'pump_stop',
+        line: line.line.tag,
+        start,
+        flow_factor: 0.6,
+        duration_s: 600,
+      },
       T0,
     );
     expect(view.kind).toBe('operation');
@@ -31,6 +38,11 @@ describe('operations on a line', () => {
       line: line.line.id,
     });
     expect(sim.takeAnnouncements(start + 10_000)).toEqual([]);
+    // the pump restarting at the end is announced too
+    const undo = sim.takeAnnouncements(start + 600_000 - ANNOUNCE_LEAD_MS);
+    expect(undo.map((a) => [a.payload.kind, a.payload.t])).toEqual([
+      ['pump_start', start + 600_000],
+    ]);
 
     const ft0 = stationSensor(sim.sim, line, 0, 'flow');
     const ft3 = stationSensor(sim.sim, line, 3, 'flow');

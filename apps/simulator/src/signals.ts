@@ -260,7 +260,12 @@ export class SignalModel {
     const leaks = book?.leaksOnLine(line.index);
     if (leaks) {
       for (const leak of leaks)
-        v += leakDelta(leak, leakEffect(line, leak.holeM, positionM, leak.stepKpaPerM3h), false, tMs);
+        v += leakDelta(
+          leak,
+          leakEffect(line, leak.holeM, positionM, leak.stepKpaPerM3h),
+          false,
+          tMs,
+        );
     }
     return v;
   }

@@ -285,29 +285,43 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
 
     takeAnnouncements(nowMs) {
       const out: Announcement[] = [];
+      const UNDO = {
+        pump_stop: 'pump_start',
+        pump_start: 'pump_stop',
+        valve_move: 'valve_move',
+      } as const;
       for (const run of book.all()) {
-        if (run.kind !== 'operation' || !run.announce || run.announced) continue;
-        if (nowMs < run.startMs - ANNOUNCE_LEAD_MS) continue;
-        run.announced = true;
+        if (run.kind !== 'operation' || !run.announce) continue;
+        // the start, and the undoing at the end (the pump restarts, the valve returns)
+        const due: { t: number; kind: LineOperation['kind'] }[] = [];
+        if (!run.announced && nowMs >= run.startMs - ANNOUNCE_LEAD_MS) {
+          run.announced = true;
+          due.push({ t: run.startMs, kind: run.action });
+        }
+        if (run.endMs !== null && !run.endAnnounced && nowMs >= run.endMs - ANNOUNCE_LEAD_MS) {
+          run.endAnnounced = true;
+          due.push({ t: run.endMs, kind: UNDO[run.action] });
+        }
         // the line's own RTU speaks for its control system
         const first = run.line.sensorIndexes[0];
         const company = run.line.line.companyId;
         const deviceId =
           first !== undefined ? sim.sensors[first]!.def.deviceId : `${run.line.line.id}-control`;
         const settle = Math.max(60, Math.ceil(4 * run.relaxS));
-        out.push({
-          topic: operationTopic(company, deviceId),
-          payload: {
-            t: run.startMs,
-            kind: run.action,
-            line: run.line.line.id,
-            ...(typeof run.params['equipment'] === 'string'
-              ? { equipment: run.params['equipment'] }
-              : {}),
-            settle_s: settle,
-            source: 'simulator',
-          },
-        });
+        for (const d of due)
+          out.push({
+            topic: operationTopic(company, deviceId),
+            payload: {
+              t: d.t,
+              kind: d.kind,
+              line: run.line.line.id,
+              ...(typeof run.params['equipment'] === 'string'
+                ? { equipment: run.params['equipment'] }
+                : {}),
+              settle_s: settle,
+              source: 'simulator',
+            },
+          });
       }
       return out;
     },

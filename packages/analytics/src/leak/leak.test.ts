@@ -115,8 +115,11 @@ describe('locating from wave arrivals', () => {
         { positionM: 21_000, tauS: 21_000 / 1100 },
       ],
       [
+        // the stations beyond A and B see the wave a kilometre later still
+        { station: 0, arrivalMs: tA + (1000 / 1100) * 1000, sigmaMs: 1, dropKpa: 20 },
         { station: 1, arrivalMs: tA, sigmaMs: 1, dropKpa: 20 },
         { station: 2, arrivalMs: tB, sigmaMs: 1, dropKpa: 20 },
+        { station: 3, arrivalMs: tB + (1000 / 1100) * 1000, sigmaMs: 1, dropKpa: 20 },
       ],
     );
     expect(r.ok).toBe(true);
@@ -151,6 +154,19 @@ describe('locating from wave arrivals', () => {
       { station: 2, arrivalMs: 1000, sigmaMs: 1, dropKpa: -5 },
       { station: 3, arrivalMs: 1100, sigmaMs: 1, dropKpa: -5 },
     ]);
+    expect(r.ok).toBe(false);
+  });
+
+  it('refuses a wave that grows along the line instead of leaving a point (a flow change far away)', () => {
+    const stations = Array.from({ length: 8 }, (_, i) => ({ positionM: i * 100, tauS: i * 0.1 }));
+    // the first stations see nothing; from station 3 on, a drop that grows downstream
+    const fronts = [3, 4, 5, 6, 7].map((i) => ({
+      station: i,
+      arrivalMs: 1000 + i * 100,
+      sigmaMs: 0.5,
+      dropKpa: 10 * i,
+    }));
+    const r = locateFromFronts(stations, fronts);
     expect(r.ok).toBe(false);
   });
 

@@ -234,6 +234,21 @@ export function locateFromFronts(
   }
   if (up.length === 0 || down.length === 0)
     return { ok: false, reason: 'the wave was not seen on both sides of the hole' };
+  // a hole's wave reaches every station on both sides: an arm that stops at the first station
+  // while the line goes on is a wave that grew along the line (a pump or valve far away, the
+  // friction changing behind a flow change), not a point source
+  if ((up.length < 2 && A > 0) || (down.length < 2 && B < stations.length - 1))
+    return {
+      ok: false,
+      reason: 'the wave was not seen by the next stations on both sides: not a point source',
+    };
+  const dA = near(A)!.dropKpa;
+  const dB = near(B)!.dropKpa;
+  if (dA > 3 * dB || dB > 3 * dA)
+    return {
+      ok: false,
+      reason: 'the drops either side differ more than threefold: not the two halves of one hole',
+    };
   const canFitK = up.length + down.length >= 4 && (up.length >= 2 || down.length >= 2);
   let fit = fitV(up, down, canFitK ? null : msPerS);
   if (fit && canFitK) {
