@@ -10,6 +10,8 @@ export const PALETTE = {
   plotOutline: '#878c91',
   hover: '#0b0d0f',
   selected: '#2457a6',
+  /** Rings on the isolation valves of an incident: black, not an alarm colour. */
+  valveRing: '#101417',
   equipment: {
     pump: '#3d464f',
     compressor: '#2f363d',
