@@ -67,7 +67,8 @@ export function ActionBar({ alert: a, onDone }: ActionBarProps) {
     try {
       const next = await postAlertAction(a.id, action, { actor: who, ...body });
       alertStore.upsert(next);
-      setNote('');
+      // the note went with this action: start the next one empty
+      if ('note' in body || 'reason' in body || 'resolution' in body) setNote('');
       onDone();
     } catch (err) {
       const e = err as ActionError;

@@ -4,6 +4,7 @@ import { alertStore } from '../store/alert-store';
 import { sceneStore } from '../store/scene-store';
 import { requestFly } from '../store/view-store';
 import { alertLocation } from '../scene/incident-geometry';
+import { incidentView } from '../wall/director';
 import { AlertQueue } from './AlertQueue';
 import { IncidentPanel } from './IncidentPanel';
 
@@ -11,11 +12,13 @@ export interface IncidentViewProps {
   data: NetworkData;
 }
 
-/** Looks at an alert from above its location (three coordinates from site metres). */
-export function flyToAlert(id: number, data: NetworkData, distance = 1200): void {
+/** Looks at an alert and its threat zones from above (three coordinates from site metres). */
+export function flyToAlert(id: number, data: NetworkData): void {
   const a = alertStore.getState().open.get(id);
   const at = a ? alertLocation(a, data) : null;
-  if (at) requestFly({ x: at[0], y: at[2], z: -at[1], distance, tilt: 40, seconds: 1.2 });
+  if (!a || !at) return;
+  const v = incidentView(a, at);
+  requestFly({ x: v.x, y: at[2], z: -v.y, distance: v.distance, tilt: 35, seconds: 1.2 });
 }
 
 /** Incident response: the alert queue on the left, the open incident's panel on the right. */

@@ -13,7 +13,7 @@ const COUNTED = [
   { states: ['B', 'D'], word: 'unacked', mark: '!' },
   { states: ['C'], word: 'acked', mark: '✓' },
   { states: ['E'], word: 'latched', mark: '⟲' },
-  { states: ['F'], word: 'shelved', mark: '⏸' },
+  { states: ['F'], word: 'shelved', mark: '‖' },
 ] as const;
 
 /** The wall's header strip: counts by state, the flood status, the data state and the clock. */
@@ -51,10 +51,11 @@ export function WallHeader({ siteName }: WallHeaderProps) {
             </li>
           ))}
         </ul>
-        <Clock />
       </div>
       <div className="wall-header__row wall-header__row--status">
-        <span className="wall-site">{siteName ?? '…'}</span>
+        <span className="wall-site" title={siteName ?? undefined}>
+          <Clock />
+        </span>
         <span
           className={`wall-flood${flooded.length > 0 ? ' wall-flood--on' : ''}`}
           data-testid="flood-status"
@@ -70,7 +71,7 @@ export function WallHeader({ siteName }: WallHeaderProps) {
             ? 'data live'
             : conn.phase === 'connecting'
               ? 'connecting …'
-              : `⏸ DATA STALE SINCE ${clockTime(conn.staleSince ?? Date.now())}`}
+              : `‖ DATA STALE SINCE ${clockTime(conn.staleSince ?? Date.now())}`}
         </span>
       </div>
     </header>

@@ -1,10 +1,10 @@
 import type { Alert } from '@ct/contracts';
-import { alertStore, compareAlerts, type AlertChange } from '../store/alert-store';
+import { alertStore, compareAlerts, leakOf, type AlertChange } from '../store/alert-store';
 import type { NetworkData } from '../store/network-store';
 import { sceneStore } from '../store/scene-store';
 import { requestFly, requestOverview } from '../store/view-store';
 import { ANNUNCIATED } from '../alert-style';
-import { alertLocation } from '../scene/incident-geometry';
+import { alertLocation, zoneTip } from '../scene/incident-geometry';
 
 export interface DirectorTiming {
   /** How long a new alert holds the view before the tour resumes, ms. */
@@ -14,11 +14,33 @@ export interface DirectorTiming {
 }
 
 export const DEFAULT_TIMING: DirectorTiming = { holdNewMs: 45_000, stepMs: 15_000 };
-/** Distance and tilt the wall looks at an incident from. */
+/** Distance and tilt the wall looks at an incident from (farther for long threat zones). */
 const INCIDENT_VIEW_M = 900;
-const INCIDENT_TILT_DEG = 40;
+const INCIDENT_VIEW_MAX_M = 4000;
+const INCIDENT_TILT_DEG = 35;
 
 type Listener = () => void;
+
+/**
+ * Where the wall looks for an incident (site metres): a leak with threat zones is framed from
+ * its source to halfway along the orange zone, so the source and the cloud's near part show.
+ */
+export function incidentView(
+  a: Alert,
+  at: readonly [number, number, number],
+): { x: number; y: number; distance: number } {
+  const tz = leakOf(a)?.threat_zones;
+  const zone = tz?.zones.find((z) => z.level === 'orange') ?? tz?.zones[0];
+  if (!tz || !zone) return { x: at[0], y: at[1], distance: INCIDENT_VIEW_M };
+  const tip = zoneTip(tz.source_xy, zone.polygon);
+  const reach = Math.min(zone.max_distance_m, INCIDENT_VIEW_MAX_M);
+  const k = reach / Math.max(1, zone.max_distance_m) / 2;
+  return {
+    x: at[0] + (tip[0] - tz.source_xy[0]) * k,
+    y: at[1] + (tip[1] - tz.source_xy[1]) * k,
+    distance: Math.min(INCIDENT_VIEW_MAX_M, Math.max(INCIDENT_VIEW_M, reach * 1.5)),
+  };
+}
 
 /** The incidents the wall tours: annunciated open alerts, most severe and oldest first. */
 export function wallIncidents(open: ReadonlyMap<number, Alert>): Alert[] {
@@ -107,13 +129,14 @@ export class WallDirector {
     const a = id === null ? undefined : alertStore.getState().open.get(id);
     const at = a ? alertLocation(a, this.data) : null;
     sceneStore.update({ focusAlertId: a ? a.id : null });
-    if (at) {
+    if (a && at) {
+      const view = incidentView(a, at);
       // site (x, y, z) -> three (x, z, -y)
       requestFly({
-        x: at[0],
+        x: view.x,
         y: at[2],
-        z: -at[1],
-        distance: INCIDENT_VIEW_M,
+        z: -view.y,
+        distance: view.distance,
         tilt: INCIDENT_TILT_DEG,
         seconds,
       });
