@@ -1,5 +1,5 @@
 import { useEffect, useSyncExternalStore } from 'react';
-import { useNetwork } from './store/hooks';
+import { useNetwork, useSelection } from './store/hooks';
 import { startLiveClient } from './store/live-client';
 import { networkStore } from './store/network-store';
 import { sceneStore } from './store/scene-store';
@@ -29,6 +29,7 @@ export function App() {
   const network = useNetwork();
   const { session, mode } = useSyncExternalStore(sessionStore.subscribe, sessionStore.getState);
   const scene = useSyncExternalStore(sceneStore.subscribe, sceneStore.getState);
+  const selection = useSelection();
 
   useEffect(() => {
     void sessionStore.load();
@@ -59,9 +60,18 @@ export function App() {
       >
         {data ? (
           <>
-            <SiteScene data={data} />
-            {scene.companyLabels && <CompanyLabels companies={data.meta.companies} />}
-            <IncidentLabels large={wall} />
+            <div
+              className={`scene-box${
+                (mode === 'incident' && scene.focusAlertId !== null) ||
+                (mode === 'condition' && selection.selected)
+                  ? ' scene-box--panel'
+                  : ''
+              }`}
+            >
+              <SiteScene data={data} />
+              {scene.companyLabels && <CompanyLabels companies={data.meta.companies} />}
+              <IncidentLabels large={wall} />
+            </div>
             {mode === 'incident' && <IncidentView data={data} />}
             {mode === 'condition' && (
               <>

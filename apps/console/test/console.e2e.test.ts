@@ -154,7 +154,10 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex', () =
     );
     // an hour of stored history for its trend (no ingest runs in this stack)
     const now = Date.now();
-    await ensurePartitions(db.sql, [Math.floor((now - 3_600_000) / 86_400_000), Math.floor(now / 86_400_000)]);
+    await ensurePartitions(db.sql, [
+      Math.floor((now - 3_600_000) / 86_400_000),
+      Math.floor(now / 86_400_000),
+    ]);
     const sid = network.sensors.id[sensor]!;
     await db.sql`
       insert into readings (time, sensor_id, value, quality)
@@ -220,7 +223,9 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex', () =
   it('an engineer filters to remaining life under 5 years and sees as many pipes highlighted as the api counts', async () => {
     await page.keyboard.press('Escape');
     await page.locator('[data-testid=colour-mode]').selectOption('remaining_life');
-    await page.waitForFunction(() => document.querySelector('[data-testid=legend]')?.textContent?.includes('< 2'));
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=legend]')?.textContent?.includes('< 2'),
+    );
     await page.locator('[data-testid=filter-remaining-life-max]').fill('5');
     await page.locator('[data-testid=filter-apply]').click();
     await page.locator('[data-testid=condition-results]').waitFor({ timeout: 15_000 });
@@ -234,16 +239,16 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex', () =
       (await page.locator('[data-testid=match-total]').textContent())!.replace(/,/g, ''),
     );
     expect(shown).toBe(api5.total);
-    await page.waitForFunction(
-      (n) => window.__consoleStats!.highlighted === n,
-      api5.total,
-      { timeout: 5000 },
-    );
+    await page.waitForFunction((n) => window.__consoleStats!.highlighted === n, api5.total, {
+      timeout: 5000,
+    });
     expect(
-      Number((await page.locator('[data-testid=match-highlighted]').textContent())!.replace(/,/g, '')),
+      Number(
+        (await page.locator('[data-testid=match-highlighted]').textContent())!.replace(/,/g, ''),
+      ),
     ).toBe(api5.total);
-    await page.evaluate(() => window.__consoleFocus!(0, 3000));
-    await page.waitForTimeout(300);
+    await page.getByRole('button', { name: 'Overview' }).click();
+    await page.waitForTimeout(1800);
     await page.screenshot({ path: join(artifacts, 'console-condition.png') });
     expect(pageErrors).toEqual([]);
   });
@@ -337,13 +342,21 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex', () =
         await p.locator('[data-testid=actor-name]').press('Enter');
       }
       const panel = (p: Page) => p.locator('[data-testid=incident-panel]');
-      expect(await panel(a.page).locator('[data-testid=threat-zones]').textContent()).toMatch(/RED/);
-      expect(await panel(a.page).locator('[data-testid=isolation-valves] li').count()).toBeGreaterThan(0);
+      expect(await panel(a.page).locator('[data-testid=threat-zones]').textContent()).toMatch(
+        /RED/,
+      );
+      expect(
+        await panel(a.page).locator('[data-testid=isolation-valves] li').count(),
+      ).toBeGreaterThan(0);
       await panel(a.page).locator('[data-testid=action-ack]').click();
       await a.page.waitForFunction(() =>
-        document.querySelector('[data-testid=incident-state]')?.textContent?.includes('C · acknowledged'),
+        document
+          .querySelector('[data-testid=incident-state]')
+          ?.textContent?.includes('C · acknowledged'),
       );
-      await panel(a.page).locator('[data-testid=action-note]').fill('field crew sent to the valves');
+      await panel(a.page)
+        .locator('[data-testid=action-note]')
+        .fill('field crew sent to the valves');
       await panel(a.page).locator('[data-testid=action-comment]').click();
       // the other officer sees both without reloading
       await b.page.waitForFunction(

@@ -56,7 +56,9 @@ function pointAlong(s: Segment, d: number): [number, number, number] {
 /** A segment worth drilling on: toxic line, isolation valves on it, long enough. */
 export function pickLeakSegment(plant: PlantModel): Segment {
   const valved = new Set(
-    plant.equipment.filter((e) => e.kind === 'valve' && e.isolation && e.lineId).map((e) => e.lineId),
+    plant.equipment
+      .filter((e) => e.kind === 'valve' && e.isolation && e.lineId)
+      .map((e) => e.lineId),
   );
   for (const substance of ['chlorine', 'ammonia', 'hydrogen_sulfide', 'sour_gas', 'benzene']) {
     const lines = new Set(
@@ -217,7 +219,9 @@ export async function raiseLeakAlert(
   });
   const alert = toAlert(row);
   const event: AlertEvent = { action: 'raise', actor: 'leak-detector-test', t: Date.now(), alert };
-  const client = await mqtt.connectAsync(brokerUrl, { clientId: `leak-test-${process.pid}-${Date.now()}` });
+  const client = await mqtt.connectAsync(brokerUrl, {
+    clientId: `leak-test-${process.pid}-${Date.now()}`,
+  });
   try {
     await client.publishAsync(alertEventTopic(alert.company_id), JSON.stringify(event), { qos: 1 });
   } finally {

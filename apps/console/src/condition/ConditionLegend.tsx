@@ -23,11 +23,17 @@ export function ConditionLegend({ mode, filtering }: ConditionLegendProps) {
     return (
       <ul className="legend__keys legend__keys--column" data-testid="legend">
         <li>
-          <span className="swatch swatch--line" style={{ background: `#${MATCH_COLOR.getHexString()}` }} />{' '}
+          <span
+            className="swatch swatch--line"
+            style={{ background: `#${MATCH_COLOR.getHexString()}` }}
+          />{' '}
           matches the filter
         </li>
         <li>
-          <span className="swatch swatch--line" style={{ background: `#${FADED_COLOR.getHexString()}` }} />{' '}
+          <span
+            className="swatch swatch--line"
+            style={{ background: `#${FADED_COLOR.getHexString()}` }}
+          />{' '}
           other pipes
         </li>
       </ul>
@@ -38,7 +44,10 @@ export function ConditionLegend({ mode, filtering }: ConditionLegendProps) {
     const last = years[years.length - 1]!;
     return (
       <div className="legend-inline" data-testid="legend">
-        <div className="legend__ramp" style={{ background: `linear-gradient(to right, ${ageRamp})` }} />
+        <div
+          className="legend__ramp"
+          style={{ background: `linear-gradient(to right, ${ageRamp})` }}
+        />
         <div className="legend__ticks">
           {years.map((y) => (
             <span key={y} style={{ left: `${((y - first) / (last - first)) * 100}%` }}>

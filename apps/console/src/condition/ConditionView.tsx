@@ -74,14 +74,18 @@ type Result =
  * search of the integrity api, and its matches, highlighted in the scene.
  */
 export function ConditionView({ data }: ConditionViewProps) {
-  const colourMode = useSyncExternalStore(sceneStore.subscribe, () => sceneStore.getState().colourMode);
+  const colourMode = useSyncExternalStore(
+    sceneStore.subscribe,
+    () => sceneStore.getState().colourMode,
+  );
   const cond = useSyncExternalStore(conditionStore.subscribe, conditionStore.getState);
   const [filter, setFilter] = useState<Filter>(EMPTY);
   const [result, setResult] = useState<Result>({ status: 'none' });
 
   useEffect(() => {
     sceneStore.update({
-      colourMode: sceneStore.getState().colourMode === 'plain' ? 'age' : sceneStore.getState().colourMode,
+      colourMode:
+        sceneStore.getState().colourMode === 'plain' ? 'age' : sceneStore.getState().colourMode,
       companyLabels: true,
       focusAlertId: null,
     });
@@ -141,7 +145,9 @@ export function ConditionView({ data }: ConditionViewProps) {
         ))}
       </select>
       <ConditionLegend mode={colourMode} filtering={result.status === 'done'} />
-      {cond.status === 'loading' && <p className="muted small">Loading the condition of every pipe …</p>}
+      {cond.status === 'loading' && (
+        <p className="muted small">Loading the condition of every pipe …</p>
+      )}
       {cond.status === 'error' && <p className="panel__error">{cond.message}</p>}
 
       <h2 className="sidebar__title">Find pipes</h2>
@@ -246,7 +252,11 @@ export function ConditionView({ data }: ConditionViewProps) {
             inspection overdue
           </label>
           <label className="check">
-            <input type="checkbox" checked={filter.ffs} onChange={(e) => set('ffs', e.target.checked)} />
+            <input
+              type="checkbox"
+              checked={filter.ffs}
+              onChange={(e) => set('ffs', e.target.checked)}
+            />
             FFS review needed
           </label>
         </div>

@@ -48,7 +48,8 @@ export function EquipmentHealthView({ equipmentId }: EquipmentHealthViewProps) {
   }, [equipmentId]);
 
   const series = useMemo(
-    () => (scores ? { t: scores.points.map((p) => p.t), v: scores.points.map((p) => p.score) } : null),
+    () =>
+      scores ? { t: scores.points.map((p) => p.t), v: scores.points.map((p) => p.score) } : null,
     [scores],
   );
   return (
@@ -80,7 +81,9 @@ export function EquipmentHealthView({ equipmentId }: EquipmentHealthViewProps) {
           <dt>Health index</dt>
           <dd>{h.health_index === null ? '—' : formatValue(h.health_index)}</dd>
           <dt>Remaining useful life</dt>
-          <dd>{!h.rul ? '—' : h.rul.status === 'estimate' ? h.rul.text : `no trend: ${h.rul.reason}`}</dd>
+          <dd>
+            {!h.rul ? '—' : h.rul.status === 'estimate' ? h.rul.text : `no trend: ${h.rul.reason}`}
+          </dd>
         </dl>
       ) : (
         <p className="muted">{note ?? 'Loading the health …'}</p>

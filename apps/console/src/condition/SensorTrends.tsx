@@ -38,9 +38,12 @@ export function SensorTrends({ sensors }: SensorTrendsProps) {
     if (sensorId === null) return;
     const ctl = new AbortController();
     setError(null);
-    fetch(`/api/sensors/${sensorId}/trend?from=${Math.round(range.from)}&to=${Math.round(range.to)}`, {
-      signal: ctl.signal,
-    })
+    fetch(
+      `/api/sensors/${sensorId}/trend?from=${Math.round(range.from)}&to=${Math.round(range.to)}`,
+      {
+        signal: ctl.signal,
+      },
+    )
       .then(async (res) => {
         if (!res.ok) throw new Error(`trend: ${res.status}`);
         setTrend((await res.json()) as TrendResponse);

@@ -20,7 +20,16 @@ export interface TimeChartProps {
  * A time series drawn by uPlot (canvas, thousands of points at no cost): the value, and the
  * bucket minimum and maximum as a shaded band when the api answered with buckets.
  */
-export function TimeChart({ t, value, min, max, label, height = 200, yRange, testId }: TimeChartProps) {
+export function TimeChart({
+  t,
+  value,
+  min,
+  max,
+  label,
+  height = 200,
+  yRange,
+  testId,
+}: TimeChartProps) {
   const host = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -55,7 +64,9 @@ export function TimeChart({ t, value, min, max, label, height = 200, yRange, tes
       data,
       el,
     );
-    const ro = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height }));
+    const ro = new ResizeObserver(() =>
+      chart.setSize({ width: Math.max(200, el.clientWidth), height }),
+    );
     ro.observe(el);
     return () => {
       ro.disconnect();

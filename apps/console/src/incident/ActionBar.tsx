@@ -92,9 +92,7 @@ export function ActionBar({ alert: a, onDone }: ActionBarProps) {
         <button
           type="button"
           disabled={busy || a.acked || !annunciated}
-          onClick={() =>
-            void act('ack', { version: a.version, ...(text ? { note: text } : {}) })
-          }
+          onClick={() => void act('ack', { version: a.version, ...(text ? { note: text } : {}) })}
           data-testid="action-ack"
         >
           ✓ Acknowledge

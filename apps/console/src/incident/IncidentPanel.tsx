@@ -89,7 +89,11 @@ function LeakFacts({ leak, data }: { leak: LeakAlertDetail; data: NetworkData })
   const substance = data.meta.substances.find((s) => s.id === leak.substance_id);
   const tz = leak.threat_zones;
   const hazards = substance
-    ? [substance.toxic && 'toxic', substance.flammable && 'flammable', substance.dense_gas && 'dense gas']
+    ? [
+        substance.toxic && 'toxic',
+        substance.flammable && 'flammable',
+        substance.dense_gas && 'dense gas',
+      ]
         .filter(Boolean)
         .join(', ')
     : '';
@@ -111,9 +115,7 @@ function LeakFacts({ leak, data }: { leak: LeakAlertDetail; data: NetworkData })
         <dt>Along the line</dt>
         <dd>{m(leak.position.line_position_m)} from the inlet</dd>
         <dt>Site point</dt>
-        <dd className="mono">
-          {leak.position.xyz.map((v) => Math.round(v)).join(', ')} m
-        </dd>
+        <dd className="mono">{leak.position.xyz.map((v) => Math.round(v)).join(', ')} m</dd>
       </dl>
       <h3 className="panel__section">What and how much</h3>
       <dl className="facts facts--panel">
@@ -129,7 +131,8 @@ function LeakFacts({ leak, data }: { leak: LeakAlertDetail; data: NetworkData })
         </dd>
         <dt>Onset</dt>
         <dd>
-          {clockTime(leak.onset_t)} <span className="muted">(detected {clockTime(leak.detected_t)})</span>
+          {clockTime(leak.onset_t)}{' '}
+          <span className="muted">(detected {clockTime(leak.detected_t)})</span>
         </dd>
         <dt>Confidence</dt>
         <dd>{Math.round(leak.confidence * 100)} %</dd>
@@ -137,7 +140,9 @@ function LeakFacts({ leak, data }: { leak: LeakAlertDetail; data: NetworkData })
           <>
             <dt>Thresholds</dt>
             <dd>
-              {tz.zones.map((z) => `${z.concern.name} ${formatValue(z.concern.ppm)} ppm`).join(' · ')}
+              {tz.zones
+                .map((z) => `${z.concern.name} ${formatValue(z.concern.ppm)} ppm`)
+                .join(' · ')}
             </dd>
           </>
         )}
@@ -163,7 +168,7 @@ function LeakFacts({ leak, data }: { leak: LeakAlertDetail; data: NetworkData })
                     <td className="num">up to {m(z.max_distance_m)}</td>
                     <td className="num">
                       {exposed
-                        ? `${exposed.segment_count} pipes, ${exposed.companies.length} companies`
+                        ? `${exposed.segment_count} pipes, ${exposed.companies.length} ${exposed.companies.length === 1 ? 'company' : 'companies'}`
                         : ''}
                     </td>
                   </tr>

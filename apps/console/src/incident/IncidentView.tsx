@@ -23,7 +23,10 @@ export function flyToAlert(id: number, data: NetworkData): void {
 
 /** Incident response: the alert queue on the left, the open incident's panel on the right. */
 export function IncidentView({ data }: IncidentViewProps) {
-  const focus = useSyncExternalStore(sceneStore.subscribe, () => sceneStore.getState().focusAlertId);
+  const focus = useSyncExternalStore(
+    sceneStore.subscribe,
+    () => sceneStore.getState().focusAlertId,
+  );
   useEffect(() => {
     sceneStore.update({ colourMode: 'plain', companyLabels: true });
   }, []);

@@ -132,7 +132,15 @@ export function CameraRig({ bounds }: CameraRigProps) {
     cameraProbe(controls.target, camera.position);
     invalidate();
 
-    const fly = (tx: number, ty: number, tz: number, px: number, py: number, pz: number, s: number) => {
+    const fly = (
+      tx: number,
+      ty: number,
+      tz: number,
+      px: number,
+      py: number,
+      pz: number,
+      s: number,
+    ) => {
       if (s <= 0) {
         controls.target.set(tx, ty, tz);
         camera.position.set(px, py, pz);

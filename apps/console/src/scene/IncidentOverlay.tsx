@@ -42,11 +42,18 @@ const ZONE_OPACITY = 0.38;
 export function IncidentOverlay({ data }: IncidentOverlayProps) {
   const invalidate = useThree((s) => s.invalidate);
   const alerts = useSyncExternalStore(alertStore.subscribe, alertStore.getState);
-  const focusId = useSyncExternalStore(sceneStore.subscribe, () => sceneStore.getState().focusAlertId);
+  const focusId = useSyncExternalStore(
+    sceneStore.subscribe,
+    () => sceneStore.getState().focusAlertId,
+  );
   const pins = useRef<InstancedMesh>(null);
   const band = useRef<InstancedMesh>(null);
   const valves = useRef<InstancedMesh>(null);
-  const pulse = useRef({ on: false, bandFlash: false, timer: 0 as ReturnType<typeof setTimeout> | 0 });
+  const pulse = useRef({
+    on: false,
+    bandFlash: false,
+    timer: 0 as ReturnType<typeof setTimeout> | 0,
+  });
 
   const pinGeometry = useMemo(() => {
     // a downward cone whose tip is at the origin: it stands on the point it marks
@@ -204,12 +211,7 @@ export function IncidentOverlay({ data }: IncidentOverlayProps) {
     <group>
       {zones && (
         <mesh geometry={zones} renderOrder={-5} raycast={() => undefined}>
-          <meshBasicMaterial
-            vertexColors
-            transparent
-            opacity={ZONE_OPACITY}
-            depthWrite={false}
-          />
+          <meshBasicMaterial vertexColors transparent opacity={ZONE_OPACITY} depthWrite={false} />
         </mesh>
       )}
       <instancedMesh

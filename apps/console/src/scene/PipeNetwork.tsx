@@ -1,8 +1,8 @@
 import { useLayoutEffect, useMemo, useRef } from 'react';
 import { useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
 import {
-  Color,
   CylinderGeometry,
+  InstancedBufferAttribute,
   InstancedMesh,
   MeshLambertMaterial,
   Vector3,
@@ -22,7 +22,9 @@ export interface PipeNetworkProps {
   layout: PipeLayout;
 }
 
-const _white = new Color(1, 1, 1);
+/** Filter matches are drawn this much wider than the minimum, the rest a little thinner. */
+const MATCH_WIDEN = 2.4;
+const OTHER_WIDEN = 0.8;
 const _hit: Hit = { index: -1, distance: 0, x: 0, y: 0, z: 0 };
 const CLICK_MAX_DRAG_PX = 5;
 
@@ -34,9 +36,17 @@ const CLICK_MAX_DRAG_PX = 5;
 export function PipeNetwork({ data, layout }: PipeNetworkProps) {
   const ref = useRef<InstancedMesh>(null);
   const invalidate = useThree((s) => s.invalidate);
-  const geometry = useMemo(() => new CylinderGeometry(1, 1, 1, 6, 1, true), []);
+  const geometry = useMemo(() => {
+    const g = new CylinderGeometry(1, 1, 1, 6, 1, true);
+    // per piece: how much wider than the minimum it is drawn (filter matches stand out)
+    g.setAttribute(
+      'aWiden',
+      new InstancedBufferAttribute(new Float32Array(data.pieceCount).fill(1), 1),
+    );
+    return g;
+  }, [data]);
   const material = useMemo(
-    () => withMinPixelSize(new MeshLambertMaterial(), 'radial', PIPE_MIN_RADIUS_PX),
+    () => withMinPixelSize(new MeshLambertMaterial(), 'radial', PIPE_MIN_RADIUS_PX, 'aWiden'),
     [],
   );
 
@@ -47,8 +57,9 @@ export function PipeNetwork({ data, layout }: PipeNetworkProps) {
       mesh.setMatrixAt(i, pieceMatrix(layout, i, 1, _matrix));
     }
     mesh.instanceMatrix.needsUpdate = true;
-    // creates the colour attribute; the frame loop fills it from the paint store
-    mesh.setColorAt(0, _white);
+    // one byte per channel (normalized): 10,000 changes a second upload a quarter of floats;
+    // the frame loop fills it from the paint store
+    mesh.instanceColor = new InstancedBufferAttribute(new Uint8Array(data.pieceCount * 3), 3, true);
     segmentPaint.resize(data.segmentCount);
     segmentPaint.markAll();
     segmentPaint.onDirty(invalidate);
@@ -71,19 +82,25 @@ export function PipeNetwork({ data, layout }: PipeNetworkProps) {
     const mesh = ref.current;
     const attr = mesh?.instanceColor;
     if (!mesh || !attr || !segmentPaint.pending()) return;
-    const out = attr.array as Float32Array;
+    const out = attr.array as Uint8Array;
+    const widenAttr = mesh.geometry.getAttribute('aWiden') as InstancedBufferAttribute;
+    const widen = widenAttr.array as Float32Array;
     const { pieceStart, pieceOrder } = data;
     const pieceSegment = data.geometry.pieceSegment;
+    const p = segmentPaint;
     segmentPaint.drain(
       (s) => {
         for (let k = pieceStart[s]!; k < pieceStart[s + 1]!; k++) {
-          displayedColor(segmentPaint, s, out, pieceOrder[k]! * 3);
+          displayedColor(p, s, out, pieceOrder[k]! * 3);
         }
       },
       () => {
         for (let i = 0; i < data.pieceCount; i++) {
-          displayedColor(segmentPaint, pieceSegment[i]!, out, i * 3);
+          const s = pieceSegment[i]!;
+          displayedColor(p, s, out, i * 3);
+          widen[i] = !p.filtering ? 1 : p.match[s] === 1 ? MATCH_WIDEN : OTHER_WIDEN;
         }
+        widenAttr.needsUpdate = true;
       },
     );
     attr.needsUpdate = true;

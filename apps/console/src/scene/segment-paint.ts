@@ -116,17 +116,26 @@ export const segmentPaint = new SegmentPaint();
 export const MATCH_COLOR = new Color('#0a4fc4');
 export const FADED_COLOR = new Color('#b3b7bb');
 
-/** Writes the displayed colour of segment `s` into `out` at `o` (linear RGB). */
-export function displayedColor(p: SegmentPaint, s: number, out: Float32Array, o: number): void {
+/**
+ * Writes the displayed colour of segment `s` into `out` at `o`: linear RGB, as bytes (0-255)
+ * when `out` is a Uint8Array (a normalized attribute: a quarter of the upload of floats).
+ */
+export function displayedColor(
+  p: SegmentPaint,
+  s: number,
+  out: Float32Array | Uint8Array,
+  o: number,
+): void {
+  const k = out instanceof Uint8Array ? 255 : 1;
   if (p.filtering) {
     const c = p.match[s] === 1 ? MATCH_COLOR : FADED_COLOR;
-    out[o] = c.r;
-    out[o + 1] = c.g;
-    out[o + 2] = c.b;
+    out[o] = c.r * k;
+    out[o + 1] = c.g * k;
+    out[o + 2] = c.b * k;
     return;
   }
   const b = s * 3;
-  out[o] = p.base[b]!;
-  out[o + 1] = p.base[b + 1]!;
-  out[o + 2] = p.base[b + 2]!;
+  out[o] = p.base[b]! * k;
+  out[o + 1] = p.base[b + 1]! * k;
+  out[o + 2] = p.base[b + 2]! * k;
 }

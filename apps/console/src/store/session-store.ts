@@ -1,10 +1,4 @@
-import {
-  loadSession,
-  modeFromUrl,
-  resolveMode,
-  type Mode,
-  type Session,
-} from '../session/session';
+import { loadSession, modeFromUrl, resolveMode, type Mode, type Session } from '../session/session';
 
 type Listener = () => void;
 

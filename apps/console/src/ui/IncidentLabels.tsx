@@ -23,7 +23,10 @@ interface Label {
 export function IncidentLabels({ large }: IncidentLabelsProps) {
   const layer = useRef<HTMLDivElement>(null);
   const alerts = useSyncExternalStore(alertStore.subscribe, alertStore.getState);
-  const focusId = useSyncExternalStore(sceneStore.subscribe, () => sceneStore.getState().focusAlertId);
+  const focusId = useSyncExternalStore(
+    sceneStore.subscribe,
+    () => sceneStore.getState().focusAlertId,
+  );
   const a = focusId === null ? undefined : alerts.open.get(focusId);
   const leak = a ? leakOf(a) : null;
   const labels: Label[] = [];

@@ -17,7 +17,11 @@ export function ModeChooser() {
       <ul>
         {MODES.map((m) => (
           <li key={m}>
-            <button type="button" onClick={() => sessionStore.setMode(m)} data-testid={`choose-${m}`}>
+            <button
+              type="button"
+              onClick={() => sessionStore.setMode(m)}
+              data-testid={`choose-${m}`}
+            >
               <strong>{MODE_LABELS[m]}</strong>
               <span>{WHO[m]}</span>
             </button>

@@ -22,8 +22,9 @@ export function WallHeader({ siteName }: WallHeaderProps) {
   const conn = useConnection();
   const counts = COUNTED.map((c) => ({
     ...c,
-    n: [...alerts.open.values()].filter((a) => (c.states as readonly string[]).includes(a.isa_state))
-      .length,
+    n: [...alerts.open.values()].filter((a) =>
+      (c.states as readonly string[]).includes(a.isa_state),
+    ).length,
   }));
   const worst = [...alerts.open.values()]
     .filter((a) => !a.acked && (a.isa_state === 'B' || a.isa_state === 'D'))

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { CONDITION_RAMP, classOf, legendFor } from './colour-modes';
+
+describe('condition colour classes', () => {
+  it('puts shorter remaining life in darker classes, infinite life in the lightest', () => {
+    const sc = { unit: 'years', breaks: [20, 10, 5, 2], descending: true };
+    expect(classOf(Infinity, sc)).toBe(0);
+    expect(classOf(25, sc)).toBe(0);
+    expect(classOf(12, sc)).toBe(1);
+    expect(classOf(4.9, sc)).toBe(3);
+    expect(classOf(-3, sc)).toBe(4);
+    expect(classOf(NaN, sc)).toBeNaN();
+  });
+
+  it('has a legend entry per class, worst (darkest) last, and no alarm colours', () => {
+    for (const m of ['wall_loss', 'corrosion_rate', 'remaining_life', 'live_score'] as const) {
+      const l = legendFor(m);
+      expect(l.map((x) => x.hex)).toEqual([...CONDITION_RAMP]);
+    }
+    expect(legendFor('remaining_life').at(-1)!.label).toBe('< 2');
+    expect(legendFor('risk').map((x) => x.label)).toEqual(['low', 'medium', 'medium-high', 'high']);
+    // ISA-101: no saturated red, amber, yellow or magenta outside alarms
+    for (const hex of CONDITION_RAMP) {
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+      expect(b!).toBeGreaterThanOrEqual(r!);
+      expect(b!).toBeGreaterThanOrEqual(g!);
+    }
+  });
+});
