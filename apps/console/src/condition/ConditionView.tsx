@@ -288,7 +288,7 @@ export function ConditionView({ data }: ConditionViewProps) {
                     const s = segmentIndex(data).get(it.segment_id);
                     if (s === undefined) return;
                     selectionStore.setSelected({ kind: 'segment', index: s });
-                    window.__consoleFocus?.(s, 300);
+                    window.__consoleFocus?.(s, 700);
                   }}
                 >
                   {it.segment_id}

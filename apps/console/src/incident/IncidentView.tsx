@@ -18,7 +18,15 @@ export function flyToAlert(id: number, data: NetworkData): void {
   const at = a ? alertLocation(a, data) : null;
   if (!a || !at) return;
   const v = incidentView(a, at);
-  requestFly({ x: v.x, y: at[2], z: -v.y, distance: v.distance, tilt: 35, seconds: 1.2 });
+  requestFly({
+    x: v.x,
+    y: at[2],
+    z: -v.y,
+    distance: v.distance,
+    radius: v.radius,
+    tilt: 35,
+    seconds: 1.2,
+  });
 }
 
 /** Incident response: the alert queue on the left, the open incident's panel on the right. */
@@ -32,6 +40,7 @@ export function IncidentView({ data }: IncidentViewProps) {
   }, []);
   const select = (id: number | null) => {
     sceneStore.update({ focusAlertId: id });
+    // the camera re-frames it when the panel opening narrows the view
     if (id !== null) flyToAlert(id, data);
   };
   return (

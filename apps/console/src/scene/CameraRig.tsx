@@ -3,7 +3,7 @@ import { useFrame, useThree } from '@react-three/fiber';
 import { MapControls } from 'three/examples/jsm/controls/MapControls.js';
 import { Vector3, type PerspectiveCamera } from 'three';
 import type { NetworkResponse } from '@ct/contracts';
-import { onFlyRequest, onOverviewRequest } from '../store/view-store';
+import { onFlyRequest, onOverviewRequest, type FlyRequest } from '../store/view-store';
 import { cameraProbe } from '../store/console-probe';
 
 export interface CameraRigProps {
@@ -109,6 +109,9 @@ export function CameraRig({ bounds }: CameraRigProps) {
   const invalidate = useThree((s) => s.invalidate);
   const size = useThree((s) => s.size);
   const controlsRef = useRef<MapControls | null>(null);
+  // the last flight asked for, so a view resized right after (a panel opening) can re-frame it
+  const lastFly = useRef<{ r: FlyRequest; at: number } | null>(null);
+  const flyRef = useRef<((r: FlyRequest) => void) | null>(null);
 
   useEffect(() => {
     const controls = new MapControls(camera, domElement);
@@ -123,7 +126,10 @@ export function CameraRig({ bounds }: CameraRigProps) {
       invalidate();
     };
     // a person taking the controls ends a flight
-    const onStart = () => (flight.active = false);
+    const onStart = () => {
+      flight.active = false;
+      lastFly.current = null;
+    };
     controls.addEventListener('change', onChange);
     controls.addEventListener('start', onStart);
     // the overview is fitted once (and on request): a resize keeps the view the person chose
@@ -160,20 +166,33 @@ export function CameraRig({ bounds }: CameraRigProps) {
       invalidate();
     };
     const stopOverview = onOverviewRequest((s) => {
+      lastFly.current = null;
       const t = overview.target;
       const p = overview.pos;
       fly(t.x, t.y, t.z, p.x, p.y, p.z, s);
     });
-    const stopFly = onFlyRequest((r) => {
+    const flyTo = (r: FlyRequest) => {
+      let distance = r.distance;
+      if (r.radius) {
+        // the narrower of the two fields of view decides (a side panel makes the view tall)
+        const halfV = (camera.fov * Math.PI) / 360;
+        const halfH = Math.atan(Math.tan(halfV) * camera.aspect);
+        distance = Math.max(distance, r.radius / Math.tan(Math.min(halfV, halfH)));
+      }
       if (r.tilt === undefined) {
         // keep the direction of view
-        _dir.copy(camera.position).sub(controls.target).setLength(r.distance);
+        _dir.copy(camera.position).sub(controls.target).setLength(distance);
       } else {
         // from the south, `tilt` degrees from straight down
         const a = (r.tilt * Math.PI) / 180;
-        _dir.set(0, r.distance * Math.cos(a), r.distance * Math.sin(a));
+        _dir.set(0, distance * Math.cos(a), distance * Math.sin(a));
       }
       fly(r.x, r.y, r.z, r.x + _dir.x, r.y + _dir.y, r.z + _dir.z, r.seconds ?? 1.5);
+    };
+    flyRef.current = flyTo;
+    const stopFly = onFlyRequest((r) => {
+      lastFly.current = { r, at: performance.now() };
+      flyTo(r);
     });
     return () => {
       stopOverview();
@@ -185,6 +204,15 @@ export function CameraRig({ bounds }: CameraRigProps) {
     };
     // size is read at mount only, on purpose (see above)
   }, [camera, domElement, bounds, invalidate]);
+
+  // a view that changes size after a flight (a panel opening) re-frames it for its new shape,
+  // unless the person has moved the camera since
+  useEffect(() => {
+    const last = lastFly.current;
+    if (!last || !last.r.radius) return;
+    camera.aspect = size.width / Math.max(1, size.height);
+    flyRef.current?.({ ...last.r, seconds: 0.8 });
+  }, [size.width, size.height, camera]);
 
   useFrame(() => {
     const controls = controlsRef.current;

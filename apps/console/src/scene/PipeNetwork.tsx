@@ -98,7 +98,7 @@ export function PipeNetwork({ data, layout }: PipeNetworkProps) {
         for (let i = 0; i < data.pieceCount; i++) {
           const s = pieceSegment[i]!;
           displayedColor(p, s, out, i * 3);
-          widen[i] = !p.filtering ? 1 : p.match[s] === 1 ? MATCH_WIDEN : OTHER_WIDEN;
+          widen[i] = !p.filtering ? p.baseWiden : p.match[s] === 1 ? MATCH_WIDEN : OTHER_WIDEN;
         }
         widenAttr.needsUpdate = true;
       },

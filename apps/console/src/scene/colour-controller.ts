@@ -26,6 +26,8 @@ export function startColourController(data: NetworkData): () => void {
     const c = conditionStore.getState();
     inputs.condition = c.status === 'ready' ? c.columns : null;
     if (needsCondition(mode) && c.status === 'idle') conditionStore.load(data);
+    // colour that carries data needs a few pixels to be read at the overview
+    segmentPaint.baseWiden = mode === 'plain' ? 1 : 1.8;
     paintAll(mode, inputs, segmentPaint);
   };
 

@@ -1,3 +1,4 @@
+import { Color } from 'three';
 import { describe, expect, it } from 'vitest';
 import { CONDITION_RAMP, classOf, legendFor } from './colour-modes';
 
@@ -19,11 +20,16 @@ describe('condition colour classes', () => {
     }
     expect(legendFor('remaining_life').at(-1)!.label).toBe('< 2');
     expect(legendFor('risk').map((x) => x.label)).toEqual(['low', 'medium', 'medium-high', 'high']);
-    // ISA-101: no saturated red, amber, yellow or magenta outside alarms
+    // ISA-101: no red, amber, yellow or magenta hue outside alarms; each darker than the last
+    let last = Infinity;
     for (const hex of CONDITION_RAMP) {
-      const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-      expect(b!).toBeGreaterThanOrEqual(r!);
-      expect(b!).toBeGreaterThanOrEqual(g!);
+      const c = new Color(hex);
+      const hsl = { h: 0, s: 0, l: 0 };
+      c.getHSL(hsl);
+      const deg = hsl.h * 360;
+      expect(deg > 75 && deg < 270).toBe(true);
+      expect(hsl.l).toBeLessThan(last);
+      last = hsl.l;
     }
   });
 });

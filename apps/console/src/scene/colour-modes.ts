@@ -31,10 +31,11 @@ export const needsCondition = (m: ColourMode): boolean =>
   m === 'wall_loss' || m === 'corrosion_rate' || m === 'remaining_life' || m === 'risk';
 
 /**
- * One muted blue ramp for every condition figure, light (good) to dark (bad): darker always
- * means worse, and saturated red, amber, yellow and magenta stay for alarms (ISA-101).
+ * One ramp for every condition figure, sage green (good) through teal and blue to navy (bad):
+ * darker always means worse, every step stands out from the grey ground, and saturated red,
+ * amber, yellow and magenta stay for alarms (ISA-101).
  */
-export const CONDITION_RAMP = ['#d3dbe3', '#a5b8ca', '#7694b1', '#4a6f95', '#24466c'] as const;
+export const CONDITION_RAMP = ['#7fa08a', '#5a97a3', '#4a7db5', '#2e5a9e', '#14285e'] as const;
 export const UNKNOWN_HEX = '#8f9398';
 export const PLAIN_HEX = { rack: '#50565c', buried: '#74797e', other: '#5d6369' } as const;
 

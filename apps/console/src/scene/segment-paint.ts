@@ -14,6 +14,8 @@ export class SegmentPaint {
   matchCount = 0;
   /** Whether a filter is applied (then segments outside it fade). */
   filtering = false;
+  /** How much wider than the minimum every pipe is drawn (wider when colour carries data). */
+  baseWiden = 1;
   /** Segment colour changes applied by the frame loop since the page opened. */
   applied = 0;
   private queue = new Int32Array(0);

@@ -10,6 +10,8 @@ export interface FlyRequest {
   tilt?: number;
   /** Seconds; 0 jumps. */
   seconds?: number;
+  /** Metres around the target that must be in view: moves farther back if need be. */
+  radius?: number;
 }
 type FlyListener = (r: FlyRequest) => void;
 

@@ -15,7 +15,7 @@ export interface DirectorTiming {
 
 export const DEFAULT_TIMING: DirectorTiming = { holdNewMs: 45_000, stepMs: 15_000 };
 /** Distance and tilt the wall looks at an incident from (farther for long threat zones). */
-const INCIDENT_VIEW_M = 900;
+const INCIDENT_VIEW_M = 700;
 const INCIDENT_VIEW_MAX_M = 4000;
 const INCIDENT_TILT_DEG = 35;
 
@@ -28,17 +28,19 @@ type Listener = () => void;
 export function incidentView(
   a: Alert,
   at: readonly [number, number, number],
-): { x: number; y: number; distance: number } {
+): { x: number; y: number; distance: number; radius: number } {
   const tz = leakOf(a)?.threat_zones;
   const zone = tz?.zones.find((z) => z.level === 'orange') ?? tz?.zones[0];
-  if (!tz || !zone) return { x: at[0], y: at[1], distance: INCIDENT_VIEW_M };
+  if (!tz || !zone) return { x: at[0], y: at[1], distance: INCIDENT_VIEW_M, radius: 150 };
   const tip = zoneTip(tz.source_xy, zone.polygon);
   const reach = Math.min(zone.max_distance_m, INCIDENT_VIEW_MAX_M);
   const k = reach / Math.max(1, zone.max_distance_m) / 2;
   return {
     x: at[0] + (tip[0] - tz.source_xy[0]) * k,
     y: at[1] + (tip[1] - tz.source_xy[1]) * k,
-    distance: Math.min(INCIDENT_VIEW_MAX_M, Math.max(INCIDENT_VIEW_M, reach * 1.5)),
+    distance: INCIDENT_VIEW_M,
+    // the source and the near half of the cloud, with a margin
+    radius: (reach / 2) * 1.2,
   };
 }
 
@@ -137,6 +139,7 @@ export class WallDirector {
         y: at[2],
         z: -view.y,
         distance: view.distance,
+        radius: view.radius,
         tilt: INCIDENT_TILT_DEG,
         seconds,
       });
