@@ -1,6 +1,7 @@
 import { Color } from 'three';
 import { describe, expect, it } from 'vitest';
 import { CONDITION_RAMP, classOf, legendFor } from './colour-modes';
+import { PALETTE } from './palette';
 
 describe('condition colour classes', () => {
   it('puts shorter remaining life in darker classes, infinite life in the lightest', () => {
@@ -20,16 +21,18 @@ describe('condition colour classes', () => {
     }
     expect(legendFor('remaining_life').at(-1)!.label).toBe('< 2');
     expect(legendFor('risk').map((x) => x.label)).toEqual(['low', 'medium', 'medium-high', 'high']);
-    // ISA-101: no red, amber, yellow or magenta hue outside alarms; each darker than the last
-    let last = Infinity;
+    // ISA-101: no red, amber, yellow or magenta hue outside alarms; each step darker (relative
+    // luminance, from linear RGB) than the last, and all darker than the ground
+    let last = new Color(PALETTE.land);
+    const luminance = (c: Color) => 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b;
     for (const hex of CONDITION_RAMP) {
       const c = new Color(hex);
       const hsl = { h: 0, s: 0, l: 0 };
       c.getHSL(hsl);
       const deg = hsl.h * 360;
       expect(deg > 75 && deg < 270).toBe(true);
-      expect(hsl.l).toBeLessThan(last);
-      last = hsl.l;
+      expect(luminance(c)).toBeLessThan(luminance(last));
+      last = c;
     }
   });
 });
