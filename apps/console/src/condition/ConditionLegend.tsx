@@ -74,7 +74,8 @@ export function ConditionLegend({ mode, filtering }: ConditionLegendProps) {
       </ul>
       <p className="muted small">
         {unitOf(mode) && `${unitOf(mode)}; `}darker is worse
-        {mode === 'live_score' && '; pipes: open leak alerts by confidence'}
+        {mode === 'live_score' &&
+          '; pipes: open leak alerts by confidence; pumps and compressors: detector score'}
       </p>
       <p className="muted small">
         <span className="swatch swatch--line" style={{ background: PALETTE.selected }} /> selected
