@@ -52,6 +52,7 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex', () =
   let db: TestDatabase;
   let broker: AedesHandle;
   let api: ApiProcess;
+  let apiEnv: Record<string, string>;
   let chromium: LaunchedBrowser;
   let page: Page;
   let plant: PlantModel;
@@ -71,13 +72,14 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex', () =
     });
     broker = await startAedes();
     await built;
-    api = await startApi({
+    apiEnv = {
       DATABASE_URL: db.url,
       MQTT_URL: broker.url,
       STORAGE: 'postgres',
       CONSOLE_DIR: dist,
       API_INSTANCE: `api-console-e2e-${process.pid}`,
-    });
+    };
+    api = await startApi(apiEnv);
     network = (await (await fetch(`${api.url}/api/network`)).json()) as NetworkResponse;
     chromium = await launchChromium();
     const opened = await openPage(chromium.browser, `${api.url}/?mode=condition`);
@@ -423,6 +425,44 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex', () =
       );
     } finally {
       await context.close();
+    }
+  }, 90_000);
+
+  it('the wall survives losing the api: says since when its data is stale, then reconnects by itself', async () => {
+    const wall = await openPage(chromium.browser, `${api.url}/?mode=wall`, {
+      width: 1920,
+      height: 1080,
+    });
+    const state = wall.page.locator('[data-testid=wall-data-state]');
+    try {
+      expect(await state.textContent()).toBe('data live');
+      const port = Number(new URL(api.url).port);
+      const lost = Date.now();
+      api.child.kill('SIGKILL');
+      await wall.page.waitForFunction(
+        () =>
+          document
+            .querySelector('[data-testid=wall-data-state]')
+            ?.textContent?.startsWith('‖ DATA STALE SINCE '),
+        null,
+        { timeout: 10_000 },
+      );
+      // stale since the last message heard, at most a few seconds before the loss
+      const since = (await state.textContent())!.slice(-8);
+      const [h, m, sec] = since.split(':').map(Number);
+      const d = new Date(lost);
+      const sinceMs = new Date(d.getFullYear(), d.getMonth(), d.getDate(), h, m, sec).getTime();
+      expect(Math.abs(lost - sinceMs)).toBeLessThan(15_000);
+      await wall.page.screenshot({ path: join(artifacts, 'console-wall-stale.png') });
+      api = await startApi(apiEnv, 30_000, port);
+      await wall.page.waitForFunction(
+        () => document.querySelector('[data-testid=wall-data-state]')?.textContent === 'data live',
+        null,
+        { timeout: 30_000 },
+      );
+      expect(wall.errors).toEqual([]);
+    } finally {
+      await wall.context.close();
     }
   }, 90_000);
 });

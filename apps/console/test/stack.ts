@@ -37,8 +37,12 @@ export interface ApiProcess {
 }
 
 /** Starts the api as its own process (apps do not import each other), like the launcher does. */
-export async function startApi(env: Record<string, string>, readyMs = 30_000): Promise<ApiProcess> {
-  const port = await freePort();
+export async function startApi(
+  env: Record<string, string>,
+  readyMs = 30_000,
+  port?: number,
+): Promise<ApiProcess> {
+  port ??= await freePort();
   let output = '';
   const child = spawn(
     process.execPath,
@@ -73,7 +77,7 @@ export async function startApi(env: Record<string, string>, readyMs = 30_000): P
     child,
     log: () => output,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);

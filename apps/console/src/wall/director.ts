@@ -101,6 +101,9 @@ export class WallDirector {
   private onChange(c: AlertChange): void {
     // a new annunciation takes the wall at once
     if ((c.action === 'raise' || c.action === 'activate') && c.alert.isa_state === 'B') {
+      // the tour goes on from here afterwards
+      const incidents = wallIncidents(alertStore.getState().open);
+      this.step = incidents.findIndex((a) => a.id === c.alert.id) + 1;
       this.show(c.alert.id, 1.8);
       this.schedule(this.timing.holdNewMs);
     } else if (c.alert.id === this.shown) {
