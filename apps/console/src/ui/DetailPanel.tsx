@@ -1,11 +1,9 @@
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import type { NetworkData } from '../store/network-store';
 import { fetchDetail, type Detail } from '../store/detail-api';
 import { useSelection } from '../store/hooks';
 import { selectionStore } from '../store/selection-store';
-import { EquipmentHealthView } from '../condition/EquipmentHealthView';
 import { SegmentCondition } from '../condition/SegmentCondition';
-import { SensorTrends } from '../condition/SensorTrends';
 import { EquipmentDetailView } from './EquipmentDetailView';
 import { SegmentDetailView } from './SegmentDetailView';
 
@@ -17,6 +15,14 @@ type Load =
   | { state: 'loading'; id: string }
   | { state: 'error'; id: string; message: string }
   | { state: 'done'; id: string; detail: Detail };
+
+// the chart library loads with the first chart, not with the wall display
+const SensorTrends = lazy(() =>
+  import('../condition/SensorTrends').then((m) => ({ default: m.SensorTrends })),
+);
+const EquipmentHealthView = lazy(() =>
+  import('../condition/EquipmentHealthView').then((m) => ({ default: m.EquipmentHealthView })),
+);
 
 type Tab = 'design' | 'condition' | 'health' | 'trends';
 const TAB_LABELS: Record<Tab, string> = {
@@ -110,10 +116,14 @@ export function DetailPanel({ data }: DetailPanelProps) {
             )
           ) : tab === 'condition' ? (
             <SegmentCondition segmentId={id} />
-          ) : tab === 'health' ? (
-            <EquipmentHealthView equipmentId={id} />
           ) : (
-            <SensorTrends sensors={load.detail.body.sensors} />
+            <Suspense fallback={<p className="muted">Loading the charts …</p>}>
+              {tab === 'health' ? (
+                <EquipmentHealthView equipmentId={id} />
+              ) : (
+                <SensorTrends sensors={load.detail.body.sensors} />
+              )}
+            </Suspense>
           )}
         </>
       )}
