@@ -21,7 +21,7 @@ import { generateInspectionHistory, generatePlant, type PlantModel } from '@ct/p
 import { startAedes, type AedesHandle } from '@ct/testkit';
 import '../src/console-api';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium, type LaunchedBrowser } from './chromium';
-import { raiseLeakAlert } from './leak-alert';
+import { raiseAndAnnounce, raiseLeakAlert } from './leak-alert';
 import { dist, ensureBuilt, repoRoot, startApi, type ApiProcess } from './stack';
 
 const haveChromium = chromiumAvailable();
@@ -425,6 +425,51 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex', () =
       );
     } finally {
       await context.close();
+    }
+  }, 90_000);
+
+  it('an alarm flood (more than 10 new alerts in 10 minutes in one area) shows on the wall and in the queue', async () => {
+    const wall = await openPage(chromium.browser, `${api.url}/?mode=wall`, {
+      width: 1920,
+      height: 1080,
+    });
+    const officer = await openPage(chromium.browser, `${api.url}/?mode=incident`);
+    try {
+      expect(await wall.page.locator('[data-testid=flood-status]').textContent()).toBe(
+        'no alarm flood',
+      );
+      const area = plant.areas[0]!.id;
+      const assets = plant.equipment.filter((e) => e.areaId === area);
+      expect(assets.length).toBeGreaterThanOrEqual(11);
+      for (const e of assets.slice(0, 11)) {
+        await raiseAndAnnounce(db.sql, broker.url, {
+          companyId: e.companyId,
+          areaId: area,
+          kind: 'equipment_anomaly',
+          sourceType: 'equipment',
+          sourceId: e.id,
+          severity: 'low',
+          title: `${e.tag}: abnormal behaviour (drill)`,
+          detail: { score: 0.7 },
+          atMs: Date.now(),
+          actor: 'detector-test',
+        });
+      }
+      await wall.page.waitForFunction(
+        (a) =>
+          document
+            .querySelector('[data-testid=flood-status]')
+            ?.textContent?.startsWith(`⚠ FLOOD ${a}: 11 in 10 min`),
+        area,
+        { timeout: 15_000 },
+      );
+      await officer.page.locator('[data-testid=queue-flood]').waitFor({ timeout: 10_000 });
+      expect(await officer.page.locator('[data-testid=queue-flood]').textContent()).toContain(area);
+      await wall.page.screenshot({ path: join(artifacts, 'console-wall-flood.png') });
+      expect([...wall.errors, ...officer.errors]).toEqual([]);
+    } finally {
+      await wall.context.close();
+      await officer.context.close();
     }
   }, 90_000);
 

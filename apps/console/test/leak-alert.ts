@@ -11,7 +11,7 @@ import {
   type AlertEvent,
   type LeakAlertDetail,
 } from '@ct/contracts';
-import { raiseAlert, toAlert, type Sql } from '@ct/db';
+import { raiseAlert, toAlert, type RaiseInput, type Sql } from '@ct/db';
 import type { PlantModel, Segment } from '@ct/plant';
 
 export interface LeakOptions {
@@ -203,7 +203,7 @@ export async function raiseLeakAlert(
   const detail = leakDetail(plant, opts);
   const seg = plant.segments.find((s) => s.id === detail.segment_id)!;
   const line = plant.lines.find((l) => l.id === seg.lineId)!;
-  const row = await raiseAlert(sql, {
+  const alert = await raiseAndAnnounce(sql, brokerUrl, {
     companyId: detail.company_id,
     areaId: line.areaId,
     kind: 'leak',
@@ -217,15 +217,29 @@ export async function raiseLeakAlert(
     actor: 'leak-detector-test',
     latching: true,
   });
-  const alert = toAlert(row);
-  const event: AlertEvent = { action: 'raise', actor: 'leak-detector-test', t: Date.now(), alert };
+  return { alert, detail };
+}
+
+/**
+ * Raises (or re-raises) an alert through the db package and announces it on
+ * `twin/events/v1/alerts/<company>`, as every detector does.
+ */
+export async function raiseAndAnnounce(
+  sql: Sql,
+  brokerUrl: string,
+  input: RaiseInput,
+): Promise<Alert> {
+  const alert = toAlert(await raiseAlert(sql, input));
+  const event: AlertEvent = { action: 'raise', actor: input.actor, t: Date.now(), alert };
   const client = await mqtt.connectAsync(brokerUrl, {
-    clientId: `leak-test-${process.pid}-${Date.now()}`,
+    clientId: `alert-test-${process.pid}-${Date.now()}`,
   });
   try {
-    await client.publishAsync(alertEventTopic(alert.company_id), JSON.stringify(event), { qos: 1 });
+    await client.publishAsync(alertEventTopic(alert.company_id), JSON.stringify(event), {
+      qos: 1,
+    });
   } finally {
     await client.endAsync();
   }
-  return { alert, detail };
+  return alert;
 }

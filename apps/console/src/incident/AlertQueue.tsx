@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { Alert } from '@ct/contracts';
 import { alertStore, compareAlerts, leakOf } from '../store/alert-store';
 import { PRIORITY, STATE_WORDS, duration, kindLabel } from '../alert-style';
+import { clockTime } from '../format';
 
 export interface AlertQueueProps {
   selected: number | null;
@@ -44,6 +45,16 @@ export function AlertQueue({ selected, onSelect }: AlertQueueProps) {
         Alerts <span className="queue__count">{shown.length}</span>
         {shown.length !== all.length && <span className="muted"> of {all.length} open</span>}
       </h2>
+      {alerts.floods
+        .filter((f) => f.in_flood)
+        .map((f) => (
+          <p key={f.area_id} className="queue__flood" role="status" data-testid="queue-flood">
+            ⚠ Alarm flood in {f.area_id}
+            {f.flood && ` since ${clockTime(f.flood.since)}`}: {f.window_count} new alerts in 10
+            min. New low and medium alerts there are counted, not listed one by one; high and
+            critical ones still are.
+          </p>
+        ))}
       <div className="queue__filters">
         <div className="chips" role="group" aria-label="State">
           {STATE_FILTERS.map((f) => (

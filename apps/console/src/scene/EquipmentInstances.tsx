@@ -86,9 +86,10 @@ export function EquipmentInstances({ data, kind }: EquipmentInstancesProps) {
     if (!scoresDirty.current || !mesh || !rotating) return;
     scoresDirty.current = false;
     const { hover, selected } = selectionStore.getState();
+    const h = hover?.kind === 'equipment' ? hover.index : -1;
+    const sel = selected?.kind === 'equipment' ? selected.index : -1;
     for (let i = 0; i < indexes.length; i++) {
-      const t = { kind: 'equipment' as const, index: indexes[i]! };
-      if (sameTarget(t, hover) || sameTarget(t, selected)) continue;
+      if (indexes[i] === h || indexes[i] === sel) continue;
       mesh.setColorAt(i, baseColor(i));
     }
     if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;

@@ -192,6 +192,14 @@ export function IncidentOverlay({ data }: IncidentOverlayProps) {
   }, [leak, focus, data, invalidate]);
 
   useEffect(() => () => clearTimeout(pulse.current.timer || undefined), []);
+  // made once: the frame callback schedules it without allocating
+  const nextPulse = useMemo(
+    () => () => {
+      pulse.current.timer = 0;
+      invalidate();
+    },
+    [invalidate],
+  );
 
   useFrame(({ clock }) => {
     const p = pulse.current;
@@ -199,12 +207,7 @@ export function IncidentOverlay({ data }: IncidentOverlayProps) {
     const phase = 0.5 + 0.5 * Math.sin(clock.elapsedTime * 2 * Math.PI);
     pinMaterial.opacity = p.on ? 0.35 + 0.65 * phase : 1;
     bandMaterial.opacity = p.bandFlash ? 0.3 + 0.7 * phase : 0.95;
-    if ((p.on || p.bandFlash) && !p.timer) {
-      p.timer = setTimeout(() => {
-        p.timer = 0;
-        invalidate();
-      }, PULSE_FRAME_MS);
-    }
+    if ((p.on || p.bandFlash) && !p.timer) p.timer = setTimeout(nextPulse, PULSE_FRAME_MS);
   });
 
   return (

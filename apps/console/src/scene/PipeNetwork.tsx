@@ -77,32 +77,42 @@ export function PipeNetwork({ data, layout }: PipeNetworkProps) {
     return () => segmentPaint.onDirty(null);
   }, [data, layout, invalidate]);
 
-  // colour changes are applied here, once per frame, whatever their number
-  useFrame(() => {
-    const mesh = ref.current;
-    const attr = mesh?.instanceColor;
-    if (!mesh || !attr || !segmentPaint.pending()) return;
-    const out = attr.array as Uint8Array;
-    const widenAttr = mesh.geometry.getAttribute('aWiden') as InstancedBufferAttribute;
-    const widen = widenAttr.array as Float32Array;
+  // the two repaint passes, made once per network so that the frame callback allocates nothing
+  const repaint = useMemo(() => {
     const { pieceStart, pieceOrder } = data;
     const pieceSegment = data.geometry.pieceSegment;
     const p = segmentPaint;
-    segmentPaint.drain(
-      (s) => {
+    const target: { out: Uint8Array; widen: Float32Array } = {
+      out: new Uint8Array(0),
+      widen: new Float32Array(0),
+    };
+    return {
+      target,
+      one: (s: number) => {
         for (let k = pieceStart[s]!; k < pieceStart[s + 1]!; k++) {
-          displayedColor(p, s, out, pieceOrder[k]! * 3);
+          displayedColor(p, s, target.out, pieceOrder[k]! * 3);
         }
       },
-      () => {
+      all: () => {
+        const { out, widen } = target;
         for (let i = 0; i < data.pieceCount; i++) {
           const s = pieceSegment[i]!;
           displayedColor(p, s, out, i * 3);
           widen[i] = !p.filtering ? p.baseWiden : p.match[s] === 1 ? MATCH_WIDEN : OTHER_WIDEN;
         }
-        widenAttr.needsUpdate = true;
+        geometry.getAttribute('aWiden').needsUpdate = true;
       },
-    );
+    };
+  }, [data, geometry]);
+
+  // colour changes are applied here, once per frame, whatever their number
+  useFrame(() => {
+    const mesh = ref.current;
+    const attr = mesh?.instanceColor;
+    if (!mesh || !attr || !segmentPaint.pending()) return;
+    repaint.target.out = attr.array as Uint8Array;
+    repaint.target.widen = geometry.getAttribute('aWiden').array as Float32Array;
+    segmentPaint.drain(repaint.one, repaint.all);
     attr.needsUpdate = true;
   });
 

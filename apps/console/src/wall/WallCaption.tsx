@@ -32,7 +32,10 @@ export function WallCaption({ alert: a, data }: WallCaptionProps) {
   } else {
     const e = equipmentIndex(data).get(a.source_id);
     const tag = e === undefined ? a.source_id : data.meta.equipment.tag[e];
-    headline = `${kindLabel(a.kind).toUpperCase()} · ${tag}`;
+    // the tag first: it is what the operator reads out; the kind without "equipment"
+    headline = `${tag} · ${kindLabel(a.kind)
+      .replace(/^Equipment /i, '')
+      .toUpperCase()}`;
     facts = company;
     where = a.title;
   }
@@ -51,7 +54,8 @@ export function WallCaption({ alert: a, data }: WallCaptionProps) {
       </h1>
       <p className="wall-caption__line">{facts}</p>
       <p className="wall-caption__line">
-        <Since t={since} /> · {STATE_WORDS[a.isa_state] ?? a.isa_state}
+        <Since t={since} what={leak ? 'onset' : 'raised'} /> ·{' '}
+        {STATE_WORDS[a.isa_state] ?? a.isa_state}
       </p>
       <p className="wall-caption__line wall-caption__line--where">{where}</p>
     </section>
@@ -59,15 +63,15 @@ export function WallCaption({ alert: a, data }: WallCaptionProps) {
 }
 
 /** "12 min 04 s since onset", rewritten every second without a React render. */
-function Since({ t }: { t: number }) {
+function Since({ t, what }: { t: number; what: string }) {
   const ref = useRef<HTMLSpanElement>(null);
   useEffect(() => {
     const tick = () => {
-      if (ref.current) ref.current.textContent = `${duration(Date.now() - t)} since onset`;
+      if (ref.current) ref.current.textContent = `${duration(Date.now() - t)} since ${what}`;
     };
     tick();
     const timer = setInterval(tick, 1000);
     return () => clearInterval(timer);
-  }, [t]);
+  }, [t, what]);
   return <span ref={ref} data-testid="wall-caption-since" />;
 }

@@ -111,4 +111,13 @@ describe('the wall director', () => {
     expect(director.shown).toBeNull();
     expect(sceneStore.getState().focusAlertId).toBeNull();
   });
+
+  it('during an area’s flood lets its low and medium alerts join the tour without taking the wall', () => {
+    alertStore.setFloods([{ area_id: 'area-1', in_flood: true, window_count: 12, flood: null }]);
+    change('raise', alert(4, 'p1', { severity: 'low' }));
+    expect(director.shown).toBeNull();
+    change('raise', alert(5, 'p2', { severity: 'critical' }));
+    expect(director.shown).toBe(5);
+    alertStore.setFloods([]);
+  });
 });

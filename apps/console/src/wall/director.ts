@@ -100,7 +100,13 @@ export class WallDirector {
 
   private onChange(c: AlertChange): void {
     // a new annunciation takes the wall at once
-    if ((c.action === 'raise' || c.action === 'activate') && c.alert.isa_state === 'B') {
+    const a = c.alert;
+    const flooded =
+      a.area_id !== null &&
+      alertStore.getState().floods.some((f) => f.area_id === a.area_id && f.in_flood);
+    // during an area's flood its low and medium alerts join the tour without taking the wall
+    const takesWall = !flooded || a.severity === 'high' || a.severity === 'critical';
+    if ((c.action === 'raise' || c.action === 'activate') && a.isa_state === 'B' && takesWall) {
       // the tour goes on from here afterwards
       const incidents = wallIncidents(alertStore.getState().open);
       this.step = incidents.findIndex((a) => a.id === c.alert.id) + 1;
