@@ -391,6 +391,7 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex', () =
       const p = await context.newPage();
       await p.goto(`${api.url}/`, { waitUntil: 'commit' });
       await p.locator('[data-testid=mode-chooser]').waitFor({ timeout: 30_000 });
+      await p.screenshot({ path: join(artifacts, 'console-choose-mode.png') });
       await p.locator('[data-testid=choose-incident]').click();
       await p.locator('[data-testid=alert-queue]').waitFor();
       expect(new URL(p.url()).searchParams.get('mode')).toBe('incident');

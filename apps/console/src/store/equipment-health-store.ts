@@ -1,7 +1,5 @@
 import type { EquipmentHealth } from '@ct/contracts';
 
-type Listener = () => void;
-
 /**
  * The detector's latest view of each pump and compressor, from the WebSocket's `equipment`
  * messages. Mutated in place; listeners hear once per message (the live-score colouring marks
@@ -23,4 +21,3 @@ class EquipmentHealthStore {
 }
 
 export const equipmentHealthStore = new EquipmentHealthStore();
-export type EquipmentHealthListener = Listener;

@@ -1,5 +1,3 @@
-type Listener = () => void;
-
 /** A camera move: look at `target` (three coordinates) from `distance` metres. */
 export interface FlyRequest {
   x: number;
@@ -42,5 +40,3 @@ export function onFlyRequest(fn: FlyListener): () => void {
   flyListeners.add(fn);
   return () => flyListeners.delete(fn);
 }
-
-export type { Listener };

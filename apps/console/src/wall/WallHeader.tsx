@@ -1,5 +1,5 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
-import { alertStore } from '../store/alert-store';
+import { SEVERITY_RANK, alertStore } from '../store/alert-store';
 import { useConnection } from '../store/hooks';
 import { clockTime } from '../format';
 import { PRIORITY } from '../alert-style';
@@ -28,7 +28,7 @@ export function WallHeader({ siteName }: WallHeaderProps) {
   }));
   const worst = [...alerts.open.values()]
     .filter((a) => !a.acked && (a.isa_state === 'B' || a.isa_state === 'D'))
-    .sort((a, b) => rank(b.severity) - rank(a.severity))[0];
+    .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])[0];
   const flooded = alerts.floods.filter((f) => f.in_flood);
   return (
     <header className="wall-header" data-testid="wall-header">
@@ -78,8 +78,6 @@ export function WallHeader({ siteName }: WallHeaderProps) {
     </header>
   );
 }
-
-const rank = (s: string) => ({ critical: 4, high: 3, medium: 2, low: 1 })[s] ?? 0;
 
 /** hh:mm, written once a second without a React render. */
 function Clock() {
