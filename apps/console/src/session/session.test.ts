@@ -25,6 +25,9 @@ describe('starting the console with or without sign-in', () => {
     expect(s.status).toBe('redirecting');
     expect(l.assign).toHaveBeenCalledWith('/signin?next=%2F%3Fmode%3Dincident');
     expect(signInUrl('/?mode=wall')).toBe('/signin?next=%2F%3Fmode%3Dwall');
+    const onSignin = { ...loc('?next=%2F'), pathname: '/signin' };
+    expect((await loadSession(answer(401), onSignin)).status).toBe('error');
+    expect(onSignin.assign).not.toHaveBeenCalled();
   });
 
   it('opens the mode of the signed-in role and still honours ?mode=', async () => {

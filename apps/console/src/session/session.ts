@@ -93,6 +93,8 @@ export async function loadSession(
   }
   if (res.status === 404) return { status: 'open' };
   if (res.status === 401) {
+    // never from the sign-in page itself (a page served in its place would loop)
+    if (loc.pathname.startsWith('/signin')) return { status: 'error', message: 'not signed in' };
     loc.assign(signInUrl(`${loc.pathname}${loc.search}${loc.hash}`));
     return { status: 'redirecting' };
   }
