@@ -1,100 +1,147 @@
-// Opens the console in headless Chromium against a running api and prints what it costs:
-// bundle size, time to the first frame with the network drawn, draw calls, triangles, idle
-// frames. Optional screenshots of the overview, a hover tooltip and the detail panel.
-//   node --import tsx apps/console/bench/console-bench.ts [url] [--shots dir]
-import { statSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+// pnpm bench:console: builds the console, serves it from a real api over the `large` complex
+// (about 100,000 segments) on a fresh database, opens it in headless Chromium and measures what
+// the issue asks: draw calls, triangles, time to the first frame, JS time per frame and long
+// tasks while 10,000 segment colours change every second. Prints one JSON line last.
+//   pnpm bench:console [--size large|default|small] [--seed N] [--seconds 5] [--rate 10000]
+//                      [--url http://host:port/ (an api already running: no stack started)]
+import { generatePlant, type PlantSize } from '@ct/plant';
+import { createTestDatabase, loadPlant, migrate, type TestDatabase } from '@ct/db';
+import { startAedes, type AedesHandle } from '@ct/testkit';
 import { launchChromium } from '../test/chromium';
+import { dist, ensureBuilt, startApi, type ApiProcess } from '../test/stack';
 import '../src/console-api';
 
-const url =
-  process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'http://localhost:8080/';
-const shotsAt = process.argv.indexOf('--shots');
-const shots = shotsAt > 0 ? process.argv[shotsAt + 1] : undefined;
-const dist = join(import.meta.dirname, '..', 'dist', 'assets');
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+};
+const size = arg('size', 'large') as PlantSize;
+const seed = Number(arg('seed', '1'));
+const seconds = Number(arg('seconds', '10'));
+const rate = Number(arg('rate', '10000'));
+const given = arg('url', '');
+const log = (m: string) => console.error(`bench:console ${m}`);
 
-const { browser, close } = await launchChromium();
+let db: TestDatabase | null = null;
+let broker: AedesHandle | null = null;
+let api: ApiProcess | null = null;
+const { browser, close } = await (async () => {
+  const t0 = Date.now();
+  await ensureBuilt(true);
+  log(`console built in ${Date.now() - t0} ms`);
+  return launchChromium();
+})();
 try {
-  const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  let url = given;
+  if (!url) {
+    const t1 = Date.now();
+    db = await createTestDatabase('ct_console_bench');
+    await migrate(db.sql, { storage: 'postgres' });
+    const plant = generatePlant({ seed, size });
+    await loadPlant(db.sql, plant);
+    log(
+      `${size} complex (seed ${seed}): ${plant.segments.length} segments loaded in ${Date.now() - t1} ms`,
+    );
+    broker = await startAedes();
+    api = await startApi(
+      {
+        DATABASE_URL: db.url,
+        MQTT_URL: broker.url,
+        STORAGE: 'postgres',
+        CONSOLE_DIR: dist,
+        API_INSTANCE: `api-console-bench-${process.pid}`,
+      },
+      180_000,
+    );
+    url = `${api.url}/`;
+  }
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  // long tasks (> 50 ms on the main thread) from the start of the page
+  // long tasks (> 50 ms on the main thread), with their start time
   await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: number[] };
+    const w = window as unknown as { __longTasks: { start: number; ms: number }[] };
     w.__longTasks = [];
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push(Math.round(e.duration));
+      for (const e of list.getEntries())
+        w.__longTasks.push({ start: e.startTime, ms: Math.round(e.duration) });
     }).observe({ type: 'longtask', buffered: true });
   });
-  const t0 = Date.now();
-  await page.goto(url, { waitUntil: 'commit' });
-  await page.waitForFunction(() => window.__consoleReady === true, null, { timeout: 120_000 });
-  const readyMs = Date.now() - t0;
-  const stats = await page.evaluate(() => ({ ...window.__consoleStats! }));
-  // idle: with frameloop="demand" nothing is drawn while nothing changes
-  const framesBefore = stats.frames;
-  await page.waitForTimeout(3000);
-  const idleFrames = (await page.evaluate(() => window.__consoleStats!.frames)) - framesBefore;
-  const longTasksMs = await page.evaluate(
-    () => (window as unknown as { __longTasks: number[] }).__longTasks,
+  const target = new URL(url);
+  target.searchParams.set('mode', 'wall');
+  await page.goto(target.toString(), { waitUntil: 'commit' });
+  await page.waitForFunction(() => window.__consoleReady === true, null, {
+    timeout: 300_000,
+    polling: 500,
+  });
+  await page.waitForTimeout(2000);
+  const idle = await page.evaluate(() => ({ ...window.__consoleStats! }));
+  log(
+    `ready: ${idle.segments} segments, ${idle.pieces} pieces, first frame ${idle.firstFrameMs} ms`,
   );
 
-  if (shots) {
-    await page.screenshot({ path: join(shots, 'console-overview.png') });
-    // hover the pipe whose middle is nearest the centre of the view (at the overview), click it
-    const candidates = await page.evaluate(() => {
-      const out: { x: number; y: number; d: number }[] = [];
-      for (let i = 0; i < window.__consoleStats!.segments; i++) {
-        const q = window.__consoleProject!(i);
-        if (q?.visible)
-          out.push({
-            x: q.x,
-            y: q.y,
-            d: Math.hypot(q.x - innerWidth * 0.45, q.y - innerHeight * 0.55),
-          });
-      }
-      return out.sort((a, b) => a.d - b.d).slice(0, 20);
-    });
-    for (const p of candidates) {
-      await page.mouse.move(p.x, p.y);
-      await page.waitForTimeout(150);
-      const kind = await page.textContent('[data-testid=tooltip] .summary__kind').catch(() => null);
-      if (kind !== 'Segment') continue;
-      await page.waitForTimeout(1200);
-      await page.screenshot({ path: join(shots, 'console-hover.png') });
-      await page.mouse.click(p.x, p.y);
-      await page.waitForSelector('.sensor-table, .panel .muted', { timeout: 10_000 });
-      // out of the way: over the header, so no tooltip
-      await page.mouse.move(800, 20);
-      await page.waitForTimeout(1500);
-      await page.screenshot({ path: join(shots, 'console-detail.png') });
-      break;
-    }
-  }
-
-  const js = readdirSync(dist).filter((f) => f.endsWith('.js'));
-  const bundleBytes = js.reduce((a, f) => a + statSync(join(dist, f)).size, 0);
+  // 10,000 colour changes a second, in ten batches, the way live messages arrive
+  const run = await page.evaluate(
+    async ([secs, perSecond]) => {
+      const w = window as unknown as { __longTasks: { start: number; ms: number }[] };
+      const batches = secs * 10;
+      const before = window.__consoleStats!.recolours;
+      const framesBefore = window.__consoleStats!.frames;
+      let written = 0;
+      const t0 = performance.now();
+      await new Promise<void>((resolve) => {
+        let n = 0;
+        const timer = setInterval(() => {
+          window.__consoleRecolour!(perSecond / 10);
+          written += perSecond / 10;
+          if (++n === batches) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 100);
+      });
+      // a blocked main thread would stretch this past `secs`, lowering the rate
+      const t1 = performance.now();
+      // let the last batch be applied
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const t2 = performance.now();
+      const frames = window.__consoleStats!.frames - framesBefore;
+      const times = window.__consoleFrameTimes!().slice(-frames);
+      return {
+        elapsedMs: t1 - t0,
+        written,
+        applied: window.__consoleStats!.recolours - before,
+        frames,
+        frameTimes: times,
+        longTasks: w.__longTasks.filter((l) => l.start >= t0 && l.start <= t2).map((l) => l.ms),
+      };
+    },
+    [seconds, rate] as const,
+  );
+  const sorted = [...run.frameTimes].sort((a, b) => a - b);
+  const p95 = sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))]!
+    : null;
+  const allLong = await page.evaluate(() =>
+    (window as unknown as { __longTasks: { ms: number }[] }).__longTasks.map((l) => l.ms),
+  );
+  log(
+    `recolour run: ${run.written} colour changes written in ${Math.round(run.elapsedMs)} ms, ${run.applied} segment repaints applied in ${run.frames} frames (changes to one segment between two frames are applied once; frame times ${JSON.stringify(run.frameTimes.map((x) => Math.round(x)))} ms), long tasks during it ${JSON.stringify(run.longTasks)}; all long tasks since navigation ${JSON.stringify(allLong)}; errors ${JSON.stringify(errors)}`,
+  );
   console.log(
-    JSON.stringify(
-      {
-        url,
-        bundleBytes,
-        readyMs,
-        firstFrameMs: stats.firstFrameMs,
-        segments: stats.segments,
-        pieces: stats.pieces,
-        instancedMeshes: stats.instancedMeshes,
-        drawCalls: stats.drawCalls,
-        triangles: stats.triangles,
-        liveValues: stats.liveValues,
-        idleFramesIn3s: idleFrames,
-        longTasksMs,
-        errors,
-      },
-      null,
-      2,
-    ),
+    JSON.stringify({
+      segments: idle.segments,
+      draw_calls: idle.drawCalls,
+      triangles: idle.triangles,
+      first_frame_ms: idle.firstFrameMs,
+      p95_frame_js_ms: p95 === null ? null : Math.round(p95 * 10) / 10,
+      long_tasks_over_50ms: run.longTasks.length,
+      recolours_per_s: Math.round((run.written / run.elapsedMs) * 1000),
+    }),
   );
 } finally {
   await close();
+  await api?.stop();
+  await broker?.stop();
+  await db?.drop();
 }

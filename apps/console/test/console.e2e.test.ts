@@ -1,20 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
-import type { Page } from 'playwright-core';
-import { telemetryTopic, type NetworkResponse } from '@ct/contracts';
-import { createTestDatabase, loadPlant, migrate, type TestDatabase } from '@ct/db';
-import { generatePlant, type PlantModel } from '@ct/plant';
-import { freePort, startAedes, waitFor, type AedesHandle } from '@ct/testkit';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  telemetryTopic,
+  type AlertWithEvents,
+  type ConditionSearchResponse,
+  type NetworkResponse,
+} from '@ct/contracts';
+import {
+  createTestDatabase,
+  ensurePartitions,
+  ensurePipeConditions,
+  loadPlant,
+  migrate,
+  type TestDatabase,
+} from '@ct/db';
+import { generateInspectionHistory, generatePlant, type PlantModel } from '@ct/plant';
+import { startAedes, type AedesHandle } from '@ct/testkit';
 import '../src/console-api';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium, type LaunchedBrowser } from './chromium';
+import { raiseAndAnnounce, raiseLeakAlert } from './leak-alert';
+import { dist, ensureBuilt, repoRoot, startApi, type ApiProcess } from './stack';
 
-const consoleDir = resolve(import.meta.dirname, '..');
-const repoRoot = resolve(consoleDir, '..', '..');
-const dist = join(consoleDir, 'dist');
 const haveChromium = chromiumAvailable();
+const artifacts = join(repoRoot, 'artifacts');
 
 if (!haveChromium) {
   console.warn(
@@ -22,69 +33,26 @@ if (!haveChromium) {
   );
 }
 
-function newestMtime(path: string): number {
-  const s = statSync(path);
-  if (!s.isDirectory()) return s.mtimeMs;
-  return readdirSync(path).reduce((m, e) => Math.max(m, newestMtime(join(path, e))), s.mtimeMs);
-}
-
-/** Builds the console with Vite's JS API when dist is missing or older than its sources. */
-async function ensureBuilt(): Promise<void> {
-  const built = join(dist, 'index.html');
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) =>
-    join(consoleDir, p),
-  );
-  const newest = Math.max(...sources.filter((p) => existsSync(p)).map(newestMtime));
-  if (existsSync(built) && statSync(built).mtimeMs >= newest) return;
-  const { build } = await import('vite');
-  await build({
-    configFile: join(consoleDir, 'vite.config.ts'),
-    root: consoleDir,
-    logLevel: 'warn',
-  });
-}
-
-/** Starts the api as its own process (apps do not import each other), like the launcher does. */
-async function startApi(
-  env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess; log: () => string }> {
-  const port = await freePort();
-  let output = '';
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join('apps', 'api', 'src', 'main.ts')],
-    {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        ...env,
-        API_PORT: String(port),
-        API_HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`api exited (${child.exitCode}):\n${output}`);
-      const res = await fetch(`${url}/readyz`);
-      return res.ok && ((await res.json()) as { broker: boolean }).broker;
-    },
-    30_000,
-    'the api to be ready with the broker connected',
-    100,
-  );
-  return { url, child, log: () => output };
+/** A fresh browser context (its own storage), one page, page errors collected. */
+async function openPage(
+  browser: Browser,
+  url: string,
+  viewport = { width: 1440, height: 900 },
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.waitForFunction(() => window.__consoleReady === true, null, { timeout: 60_000 });
+  return { context, page, errors };
 }
 
 describe.runIf(haveChromium)('the 3D console on a small generated complex', () => {
   let db: TestDatabase;
   let broker: AedesHandle;
-  let api: Awaited<ReturnType<typeof startApi>>;
+  let api: ApiProcess;
+  let apiEnv: Record<string, string>;
   let chromium: LaunchedBrowser;
   let page: Page;
   let plant: PlantModel;
@@ -92,36 +60,36 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex', () =
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureBuilt();
+    mkdirSync(artifacts, { recursive: true });
+    const built = ensureBuilt();
     db = await createTestDatabase('ct_console');
     await migrate(db.sql, { storage: 'postgres' });
     plant = generatePlant({ seed: 1, size: 'small' });
     await loadPlant(db.sql, plant);
+    await ensurePipeConditions(db.sql, {
+      history: () => generateInspectionHistory(plant, { seed: 1 }),
+      asOfMs: Date.now(),
+    });
     broker = await startAedes();
-    api = await startApi({
+    await built;
+    apiEnv = {
       DATABASE_URL: db.url,
       MQTT_URL: broker.url,
       STORAGE: 'postgres',
       CONSOLE_DIR: dist,
       API_INSTANCE: `api-console-e2e-${process.pid}`,
-    });
+    };
+    api = await startApi(apiEnv);
     network = (await (await fetch(`${api.url}/api/network`)).json()) as NetworkResponse;
-
     chromium = await launchChromium();
-    page = await chromium.browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const opened = await openPage(chromium.browser, `${api.url}/?mode=condition`);
+    page = opened.page;
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${api.url}/`, { waitUntil: 'commit' });
-    await page.waitForFunction(() => window.__consoleReady === true, null, { timeout: 60_000 });
   }, 180_000);
 
   afterAll(async () => {
     await chromium?.close();
-    if (api && api.child.exitCode === null) {
-      const exited = new Promise((r) => api.child.once('exit', r));
-      api.child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (api.child.exitCode === null) api.child.kill('SIGKILL');
-    }
+    await api?.stop();
     await broker?.stop();
     await db?.drop();
   }, 60_000);
@@ -133,7 +101,9 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex', () =
     expect(stats.pieces).toBe(plant.segments.reduce((a, s) => a + s.path.length - 1, 0));
     expect(stats.instancedMeshes).toBe(1 + kinds);
     expect(stats.drawCalls).toBeGreaterThan(0);
-    expect(stats.drawCalls).toBeLessThanOrEqual(10 + kinds);
+    // ground and lines, pipes, one per equipment kind
+    expect(stats.drawCalls).toBeLessThanOrEqual(10);
+    expect(stats.mode).toBe('condition');
     expect(await page.locator('[data-testid=segment-count]').textContent()).toBe(
       plant.segments.length.toLocaleString('en-GB'),
     );
@@ -170,7 +140,7 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex', () =
     expect(Date.now() - stats.lastLiveAt).toBeLessThan(10_000);
   });
 
-  it('names the pipe under the pointer in the tooltip, updates its live values, opens its details on a click', async () => {
+  it('names the pipe under the pointer in the tooltip, updates its live values, opens its details and trends on a click', async () => {
     // the longest segment with a pressure sensor, seen from 150 m: rack neighbours are pixels apart
     const pressure = network.quantities.indexOf('pressure');
     let seg = -1;
@@ -184,6 +154,17 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex', () =
     const sensor = network.sensors.segment.findIndex(
       (s, i) => s === seg && network.sensors.quantity[i] === pressure,
     );
+    // an hour of stored history for its trend (no ingest runs in this stack)
+    const now = Date.now();
+    await ensurePartitions(db.sql, [
+      Math.floor((now - 3_600_000) / 86_400_000),
+      Math.floor(now / 86_400_000),
+    ]);
+    const sid = network.sensors.id[sensor]!;
+    await db.sql`
+      insert into readings (time, sensor_id, value, quality)
+      select to_timestamp(${now / 1000}::float8 - g * 60), ${sid}, 1800 + 20 * sin(g / 6.0), 0
+      from generate_series(1, 59) g`;
     const frames = await page.evaluate(() => window.__consoleStats!.frames);
     expect(await page.evaluate((s) => window.__consoleFocus!(s, 150), seg)).toBe(true);
     await page.waitForFunction((f) => window.__consoleStats!.frames > f, frames);
@@ -228,8 +209,306 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex', () =
     const detail = (await panel.textContent()) ?? '';
     expect(detail).toContain(segmentId);
     expect(detail).toContain('Design pressure');
-    mkdirSync(join(repoRoot, 'artifacts'), { recursive: true });
-    await page.screenshot({ path: join(repoRoot, 'artifacts', 'console-e2e.png') });
+    // its inspection history, then a trend drawn by the chart library
+    await panel.locator('[data-testid=tab-condition]').click();
+    await panel.locator('[data-testid=inspection-history]').waitFor({ timeout: 10_000 });
+    await panel.locator('[data-testid=tab-trends]').click();
+    await panel.locator('[data-testid=trend-chart] canvas').waitFor({ timeout: 10_000 });
+    expect(await panel.locator('[data-testid=trend-resolution]').textContent()).toMatch(
+      /^59 points · resolution raw/,
+    );
+    await page.mouse.move(700, 5);
+    await page.screenshot({ path: join(artifacts, 'console-e2e.png') });
     expect(pageErrors).toEqual([]);
   });
+
+  it('an engineer filters to remaining life under 5 years and sees as many pipes highlighted as the api counts', async () => {
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid=colour-mode]').selectOption('remaining_life');
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=legend]')?.textContent?.includes('< 2'),
+    );
+    await page.locator('[data-testid=filter-remaining-life-max]').fill('5');
+    await page.locator('[data-testid=filter-apply]').click();
+    await page.locator('[data-testid=condition-results]').waitFor({ timeout: 15_000 });
+    const q = new URLSearchParams({ remaining_life_max: '5', limit: '1' });
+    const api5 = (await (
+      await fetch(`${api.url}/api/condition/segments?${q}`)
+    ).json()) as ConditionSearchResponse;
+    expect(api5.total).toBeGreaterThan(0);
+    expect(api5.total).toBeLessThan(plant.segments.length);
+    const shown = Number(
+      (await page.locator('[data-testid=match-total]').textContent())!.replace(/,/g, ''),
+    );
+    expect(shown).toBe(api5.total);
+    await page.waitForFunction((n) => window.__consoleStats!.highlighted === n, api5.total, {
+      timeout: 5000,
+    });
+    expect(
+      Number(
+        (await page.locator('[data-testid=match-highlighted]').textContent())!.replace(/,/g, ''),
+      ),
+    ).toBe(api5.total);
+    await page.getByRole('button', { name: 'Overview' }).click();
+    await page.waitForTimeout(1800);
+    await page.screenshot({ path: join(artifacts, 'console-condition.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the wall display shows an injected leak within seconds: caption, camera on the leak, text legible from 6 m', async () => {
+    const wall = await openPage(chromium.browser, `${api.url}/?mode=wall`, {
+      width: 1920,
+      height: 1080,
+    });
+    try {
+      expect(await wall.page.locator('[data-testid=wall-caption]').count()).toBe(0);
+      const before = await wall.page.evaluate(() => [...window.__consoleStats!.cameraTarget]);
+      const t0 = Date.now();
+      const { alert, detail } = await raiseLeakAlert(db.sql, broker.url, plant);
+      const caption = wall.page.locator('[data-testid=wall-caption-headline]');
+      await caption.waitFor({ timeout: 10_000 });
+      const seconds = (Date.now() - t0) / 1000;
+      expect(seconds).toBeLessThan(10);
+      expect(await caption.textContent()).toBe(`LEAK · ${detail.substance_name}`);
+      const text = (await wall.page.locator('[data-testid=wall-caption]').textContent()) ?? '';
+      expect(text).toContain(detail.company_name);
+      expect(text).toContain('m³/h');
+      expect(text).toMatch(/since onset/);
+      expect(await wall.page.locator('[data-testid=count-unacked]').textContent()).toMatch(/1/);
+      // the camera flies to the leak: its target ends near the leak (three: x, z, -y), between it
+      // and the zones downwind, and stays there
+      const [lx, ly, lz] = detail.position.xyz;
+      const near = (t: number[]) => Math.hypot(t[0]! - lx, t[2]! + ly);
+      const orange = detail.threat_zones!.zones.find((z) => z.level === 'orange')!;
+      await wall.page.waitForFunction(
+        ([x, y, reach]) => {
+          const t = window.__consoleStats!.cameraTarget;
+          return Math.hypot(t[0] - x, t[2] + y) <= reach;
+        },
+        [lx, ly, orange.max_distance_m / 2 + 5] as const,
+        { timeout: 10_000 },
+      );
+      await wall.page.waitForTimeout(2000);
+      const after = await wall.page.evaluate(() => [...window.__consoleStats!.cameraTarget]);
+      expect(near(after)).toBeLessThan(near(before) - 100);
+      expect(await wall.page.evaluate(() => window.__consoleStats!.focusAlertId)).toBe(alert.id);
+      // the leak is on screen, above the caption
+      const leakOnScreen = await wall.page.evaluate(
+        ([x, y, z]) => window.__consoleProjectSite!(x, y, z),
+        [lx, ly, lz] as const,
+      );
+      const captionBox = (await wall.page.locator('[data-testid=wall-caption]').boundingBox())!;
+      expect(leakOnScreen?.visible).toBe(true);
+      expect(leakOnScreen!.y).toBeLessThan(captionBox.y);
+      // 16 arc-minutes at 6 m is 27.9 mm; a 55" 1080p panel has 0.634 mm pixels: 44 px capitals
+      const smallestCap = await wall.page.evaluate(() => {
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        let min = Infinity;
+        for (const el of Array.from(
+          document.querySelectorAll<HTMLElement>(
+            '[data-testid=wall-header] *, [data-testid=wall-caption] *',
+          ),
+        )) {
+          if (!el.textContent?.trim() || el.children.length > 0) continue;
+          const cs = getComputedStyle(el);
+          ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+          min = Math.min(min, ctx.measureText('H').actualBoundingBoxAscent);
+        }
+        return min;
+      });
+      expect(smallestCap).toBeGreaterThanOrEqual(44);
+      await wall.page.waitForTimeout(1500);
+      await wall.page.screenshot({ path: join(artifacts, 'console-wall.png') });
+      expect(wall.errors).toEqual([]);
+    } finally {
+      await wall.context.close();
+    }
+  }, 90_000);
+
+  it('two safety officers work the same incident: ack and comment from one appear, with the audit trail, at the other', async () => {
+    const [a, b] = await Promise.all([
+      openPage(chromium.browser, `${api.url}/?mode=incident`, { width: 1600, height: 1000 }),
+      openPage(chromium.browser, `${api.url}/?mode=incident`, { width: 1600, height: 1000 }),
+    ]);
+    try {
+      const item = (p: Page) => p.locator('[data-testid=queue-item]').first();
+      await item(a.page).waitFor({ timeout: 10_000 });
+      const id = Number(await item(a.page).getAttribute('data-alert-id'));
+      await item(a.page).click();
+      await item(b.page).click();
+      for (const [p, name] of [
+        [a.page, 'Ana Officer'],
+        [b.page, 'Ben Field'],
+      ] as const) {
+        await p.locator('[data-testid=actor-name]').fill(name);
+        await p.locator('[data-testid=actor-name]').press('Enter');
+      }
+      const panel = (p: Page) => p.locator('[data-testid=incident-panel]');
+      expect(await panel(a.page).locator('[data-testid=threat-zones]').textContent()).toMatch(
+        /RED/,
+      );
+      expect(
+        await panel(a.page).locator('[data-testid=isolation-valves] li').count(),
+      ).toBeGreaterThan(0);
+      await panel(a.page).locator('[data-testid=action-ack]').click();
+      await a.page.waitForFunction(() =>
+        document
+          .querySelector('[data-testid=incident-state]')
+          ?.textContent?.includes('C · acknowledged'),
+      );
+      await panel(a.page)
+        .locator('[data-testid=action-note]')
+        .fill('field crew sent to the valves');
+      await panel(a.page).locator('[data-testid=action-comment]').click();
+      // the other officer sees both without reloading
+      await b.page.waitForFunction(
+        () => {
+          const t = document.querySelector('[data-testid=audit-trail]')?.textContent ?? '';
+          return t.includes('Ana Officer ack') && t.includes('field crew sent to the valves');
+        },
+        null,
+        { timeout: 10_000 },
+      );
+      expect(await panel(b.page).locator('[data-testid=incident-state]').textContent()).toMatch(
+        /C · acknowledged/,
+      );
+      expect(await panel(b.page).locator('[data-testid=action-ack]').isDisabled()).toBe(true);
+      const stored = (await (await fetch(`${api.url}/api/alerts/${id}`)).json()) as AlertWithEvents;
+      expect(stored.events.map((e) => `${e.actor} ${e.action}`)).toEqual(
+        expect.arrayContaining(['Ana Officer ack', 'Ana Officer comment']),
+      );
+      await b.page.screenshot({ path: join(artifacts, 'console-incident.png') });
+      expect([...a.errors, ...b.errors]).toEqual([]);
+    } finally {
+      await a.context.close();
+      await b.context.close();
+    }
+  }, 120_000);
+
+  it('without sign-in lets the person choose a mode; with a session it opens the role’s mode; unsigned, it sends to sign-in', async () => {
+    const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await context.newPage();
+      await p.goto(`${api.url}/`, { waitUntil: 'commit' });
+      await p.locator('[data-testid=mode-chooser]').waitFor({ timeout: 30_000 });
+      await p.screenshot({ path: join(artifacts, 'console-choose-mode.png') });
+      await p.locator('[data-testid=choose-incident]').click();
+      await p.locator('[data-testid=alert-queue]').waitFor();
+      expect(new URL(p.url()).searchParams.get('mode')).toBe('incident');
+
+      await p.route('**/api/me', (r) =>
+        r.fulfill({
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({
+            user: {
+              id: 7,
+              username: 'pe',
+              display_name: 'Pia Engineer',
+              role: 'plant_engineer',
+              company_id: null,
+            },
+            permissions: [],
+          }),
+        }),
+      );
+      await p.goto(`${api.url}/`, { waitUntil: 'commit' });
+      await p.locator('[data-testid=condition-sidebar]').waitFor({ timeout: 30_000 });
+      expect(await p.locator('.modes').count()).toBe(0);
+
+      await p.unroute('**/api/me');
+      await p.route('**/api/me', (r) => r.fulfill({ status: 401, body: '{}' }));
+      await p.route('**/signin**', (r) => r.fulfill({ status: 200, body: 'sign in here' }));
+      await p.goto(`${api.url}/?mode=wall`, { waitUntil: 'commit' });
+      await p.waitForURL(/\/signin\?next=/, { timeout: 10_000 });
+      expect(decodeURIComponent(new URL(p.url()).searchParams.get('next') ?? '')).toBe(
+        '/?mode=wall',
+      );
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it('an alarm flood (more than 10 new alerts in 10 minutes in one area) shows on the wall and in the queue', async () => {
+    const wall = await openPage(chromium.browser, `${api.url}/?mode=wall`, {
+      width: 1920,
+      height: 1080,
+    });
+    const officer = await openPage(chromium.browser, `${api.url}/?mode=incident`);
+    try {
+      expect(await wall.page.locator('[data-testid=flood-status]').textContent()).toBe(
+        'no alarm flood',
+      );
+      const area = plant.areas[0]!.id;
+      const assets = plant.equipment.filter((e) => e.areaId === area);
+      expect(assets.length).toBeGreaterThanOrEqual(11);
+      for (const e of assets.slice(0, 11)) {
+        await raiseAndAnnounce(db.sql, broker.url, {
+          companyId: e.companyId,
+          areaId: area,
+          kind: 'equipment_anomaly',
+          sourceType: 'equipment',
+          sourceId: e.id,
+          severity: 'low',
+          title: `${e.tag}: abnormal behaviour (drill)`,
+          detail: { score: 0.7 },
+          atMs: Date.now(),
+          actor: 'detector-test',
+        });
+      }
+      await wall.page.waitForFunction(
+        (a) =>
+          document
+            .querySelector('[data-testid=flood-status]')
+            ?.textContent?.startsWith(`⚠ FLOOD ${a}: 11 in 10 min`),
+        area,
+        { timeout: 15_000 },
+      );
+      await officer.page.locator('[data-testid=queue-flood]').waitFor({ timeout: 10_000 });
+      expect(await officer.page.locator('[data-testid=queue-flood]').textContent()).toContain(area);
+      await wall.page.screenshot({ path: join(artifacts, 'console-wall-flood.png') });
+      expect([...wall.errors, ...officer.errors]).toEqual([]);
+    } finally {
+      await wall.context.close();
+      await officer.context.close();
+    }
+  }, 90_000);
+
+  it('the wall survives losing the api: says since when its data is stale, then reconnects by itself', async () => {
+    const wall = await openPage(chromium.browser, `${api.url}/?mode=wall`, {
+      width: 1920,
+      height: 1080,
+    });
+    const state = wall.page.locator('[data-testid=wall-data-state]');
+    try {
+      expect(await state.textContent()).toBe('data live');
+      const port = Number(new URL(api.url).port);
+      const lost = Date.now();
+      api.child.kill('SIGKILL');
+      await wall.page.waitForFunction(
+        () =>
+          document
+            .querySelector('[data-testid=wall-data-state]')
+            ?.textContent?.startsWith('‖ DATA STALE SINCE '),
+        null,
+        { timeout: 10_000 },
+      );
+      // stale since the last message heard, at most a few seconds before the loss
+      const since = (await state.textContent())!.slice(-8);
+      const [h, m, sec] = since.split(':').map(Number);
+      const d = new Date(lost);
+      const sinceMs = new Date(d.getFullYear(), d.getMonth(), d.getDate(), h, m, sec).getTime();
+      expect(Math.abs(lost - sinceMs)).toBeLessThan(15_000);
+      await wall.page.screenshot({ path: join(artifacts, 'console-wall-stale.png') });
+      api = await startApi(apiEnv, 30_000, port);
+      await wall.page.waitForFunction(
+        () => document.querySelector('[data-testid=wall-data-state]')?.textContent === 'data live',
+        null,
+        { timeout: 30_000 },
+      );
+      expect(wall.errors).toEqual([]);
+    } finally {
+      await wall.context.close();
+    }
+  }, 90_000);
 });

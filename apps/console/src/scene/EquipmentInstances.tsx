@@ -1,5 +1,5 @@
 import { useLayoutEffect, useMemo, useRef } from 'react';
-import { useThree, type ThreeEvent } from '@react-three/fiber';
+import { useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
 import {
   BoxGeometry,
   CylinderGeometry,
@@ -18,6 +18,9 @@ import { withMinPixelSize } from './min-pixel-material';
 import { PALETTE } from './palette';
 import { pickPoint, type Hit } from './pickers';
 import { _color, _matrix, _quat, _scale, _vec } from './scratch';
+import { equipmentHealthStore } from '../store/equipment-health-store';
+import { sceneStore } from '../store/scene-store';
+import { scaleColor } from './colour-modes';
 
 export interface EquipmentInstancesProps {
   data: NetworkData;
@@ -38,9 +41,13 @@ function unitShape(style: EquipmentStyle): BufferGeometry {
   }
 }
 
-/** One InstancedMesh for every piece of equipment of one kind. */
+/**
+ * One InstancedMesh for every piece of equipment of one kind. Under the live-score colouring,
+ * pumps and compressors take the colour of their detector score (applied in the frame loop).
+ */
 export function EquipmentInstances({ data, kind }: EquipmentInstancesProps) {
   const ref = useRef<InstancedMesh>(null);
+  const scoresDirty = useRef(true);
   const invalidate = useThree((s) => s.invalidate);
   const style = EQUIPMENT_STYLE[kind];
   const indexes = data.equipmentByKind.get(kind) ?? new Int32Array(0);
@@ -54,17 +61,50 @@ export function EquipmentInstances({ data, kind }: EquipmentInstancesProps) {
     [data, indexes, style],
   );
 
+  const rotating = kind === 'pump' || kind === 'compressor';
+  // the colour of instance i when neither hovered nor selected, into _color
+  const baseColor = (i: number) => {
+    const h =
+      rotating && sceneStore.getState().colourMode === 'live_score'
+        ? equipmentHealthStore.byId.get(data.meta.equipment.id[indexes[i]!] ?? '')
+        : undefined;
+    return h ? scaleColor('live_score', h.score, _color) : _color.set(PALETTE.equipment[kind]);
+  };
+
+  useLayoutEffect(() => {
+    if (!rotating) return;
+    const mark = () => {
+      scoresDirty.current = true;
+      invalidate();
+    };
+    const stops = [sceneStore.subscribe(mark), equipmentHealthStore.subscribe(mark)];
+    return () => stops.forEach((f) => f());
+  }, [rotating, invalidate]);
+
+  useFrame(() => {
+    const mesh = ref.current;
+    if (!scoresDirty.current || !mesh || !rotating) return;
+    scoresDirty.current = false;
+    const { hover, selected } = selectionStore.getState();
+    const h = hover?.kind === 'equipment' ? hover.index : -1;
+    const sel = selected?.kind === 'equipment' ? selected.index : -1;
+    for (let i = 0; i < indexes.length; i++) {
+      if (indexes[i] === h || indexes[i] === sel) continue;
+      mesh.setColorAt(i, baseColor(i));
+    }
+    if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
+  });
+
   useLayoutEffect(() => {
     const mesh = ref.current;
     if (!mesh) return;
-    const base = PALETTE.equipment[kind];
     _quat.identity();
     _scale.set(style.size[0], style.size[1], style.size[2]);
     for (let i = 0; i < indexes.length; i++) {
       _vec.set(centres[i * 3]!, centres[i * 3 + 1]!, centres[i * 3 + 2]!);
       _matrix.compose(_vec, _quat, _scale);
       mesh.setMatrixAt(i, _matrix);
-      mesh.setColorAt(i, _color.set(base));
+      mesh.setColorAt(i, baseColor(i));
     }
     mesh.instanceMatrix.needsUpdate = true;
     if (mesh.instanceColor) mesh.instanceColor.needsUpdate = true;
@@ -91,9 +131,11 @@ export function EquipmentInstances({ data, kind }: EquipmentInstancesProps) {
       if (i < 0) return;
       mesh.setColorAt(
         i,
-        _color.set(
-          sameTarget(t, hov) ? PALETTE.hover : sameTarget(t, sel) ? PALETTE.selected : base,
-        ),
+        sameTarget(t, hov)
+          ? _color.set(PALETTE.hover)
+          : sameTarget(t, sel)
+            ? _color.set(PALETTE.selected)
+            : baseColor(i),
       );
     };
     let { hover, selected } = selectionStore.getState();

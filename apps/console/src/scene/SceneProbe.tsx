@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
-import { addAfterEffect, useFrame, useThree } from '@react-three/fiber';
+import { addAfterEffect, addEffect, useFrame, useThree } from '@react-three/fiber';
 import type { PerspectiveCamera } from 'three';
 import type { NetworkData } from '../store/network-store';
-import { attachView, recordFrame } from '../store/console-probe';
+import { attachView, frameBegins, recordFrame } from '../store/console-probe';
 import { updatePixelScale } from './pixel-scale';
 
 export interface SceneProbeProps {
@@ -15,10 +15,16 @@ export function SceneProbe({ data }: SceneProbeProps) {
   const camera = useThree((s) => s.camera) as PerspectiveCamera;
 
   useEffect(() => attachView(camera, gl.domElement, data), [camera, gl, data]);
-  useEffect(
-    () => addAfterEffect(() => recordFrame(gl.info.render.calls, gl.info.render.triangles)),
-    [gl],
-  );
+  useEffect(() => {
+    const stopBefore = addEffect(frameBegins);
+    const stopAfter = addAfterEffect(() =>
+      recordFrame(gl.info.render.calls, gl.info.render.triangles),
+    );
+    return () => {
+      stopBefore();
+      stopAfter();
+    };
+  }, [gl]);
   useFrame((state) => updatePixelScale(state.camera as PerspectiveCamera, state.size.height));
   return null;
 }

@@ -8,8 +8,10 @@ export const PALETTE = {
   coastline: '#6c7c88',
   plot: '#b3b6b9',
   plotOutline: '#878c91',
-  hover: '#0b0d0f',
-  selected: '#2457a6',
+  hover: '#4a5561',
+  selected: '#050607',
+  /** Rings on the isolation valves of an incident: black, not an alarm colour. */
+  valveRing: '#101417',
   equipment: {
     pump: '#3d464f',
     compressor: '#2f363d',

@@ -1,5 +1,7 @@
 import type { LiveClientMessage, LiveServerMessage } from '@ct/contracts';
+import { alertStore } from './alert-store';
 import { connectionStore } from './connection-store';
+import { equipmentHealthStore } from './equipment-health-store';
 import { liveStore } from './live-store';
 
 const BACKOFF_MIN_MS = 500;
@@ -14,7 +16,8 @@ export function liveUrl(loc: Location = window.location): string {
 
 /**
  * Keeps a WebSocket to /api/live open: subscribes to every sensor at 1 Hz, writes the values
- * into the live store, reconnects with exponential backoff (with jitter) when the socket drops.
+ * into the live store, alerts and floods into the alert store, machine health into its store,
+ * and reconnects with exponential backoff (with jitter) when the socket drops.
  * Returns a function that stops it.
  */
 export function startLiveClient(url = liveUrl()): () => void {
@@ -36,7 +39,8 @@ export function startLiveClient(url = liveUrl()): () => void {
     const prev = connectionStore.getState();
     connectionStore.set({
       phase: 'stale',
-      staleSince: prev.staleSince ?? Date.now(),
+      // stale since the last thing heard, not since the drop was noticed
+      staleSince: prev.staleSince ?? (lastHeard || Date.now()),
       attempts: attempts + 1,
     });
     const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempts);
@@ -73,6 +77,14 @@ export function startLiveClient(url = liveUrl()): () => void {
             connectionStore.set({ phase: 'live', staleSince: null, attempts: 0 });
           }
         }
+      } else if (m.type === 'alerts') {
+        alertStore.replaceOpen(m.items);
+      } else if (m.type === 'alert') {
+        alertStore.apply(m);
+      } else if (m.type === 'flood') {
+        alertStore.setFloods(m.areas);
+      } else if (m.type === 'equipment') {
+        equipmentHealthStore.apply(m.items);
       } else if (m.type === 'error') {
         console.warn(`live: the api refused a message: ${m.message}`);
       }

@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import type { NetworkData } from '../store/network-store';
 import { fetchDetail, type Detail } from '../store/detail-api';
 import { useSelection } from '../store/hooks';
 import { selectionStore } from '../store/selection-store';
+import { SegmentCondition } from '../condition/SegmentCondition';
 import { EquipmentDetailView } from './EquipmentDetailView';
 import { SegmentDetailView } from './SegmentDetailView';
 
@@ -15,10 +16,36 @@ type Load =
   | { state: 'error'; id: string; message: string }
   | { state: 'done'; id: string; detail: Detail };
 
-/** The side panel for the clicked segment or machine, loaded from the api. */
+// the chart library loads with the first chart, not with the wall display
+const SensorTrends = lazy(() =>
+  import('../condition/SensorTrends').then((m) => ({ default: m.SensorTrends })),
+);
+const EquipmentHealthView = lazy(() =>
+  import('../condition/EquipmentHealthView').then((m) => ({ default: m.EquipmentHealthView })),
+);
+
+type Tab = 'design' | 'condition' | 'health' | 'trends';
+const TAB_LABELS: Record<Tab, string> = {
+  design: 'Design',
+  condition: 'Condition',
+  health: 'Health',
+  trends: 'Trends',
+};
+
+function tabsOf(d: Detail): Tab[] {
+  if (d.kind === 'segment') return ['design', 'condition', 'trends'];
+  const rotating = d.body.kind === 'pump' || d.body.kind === 'compressor';
+  return rotating ? ['design', 'health', 'trends'] : ['design', 'trends'];
+}
+
+/**
+ * The side panel for the clicked segment or machine: design data, then its condition (pipes)
+ * or health (pumps, compressors), and trends of its sensors.
+ */
 export function DetailPanel({ data }: DetailPanelProps) {
   const { selected } = useSelection();
   const [load, setLoad] = useState<Load | null>(null);
+  const [tab, setTab] = useState<Tab>('design');
   const id = selected
     ? selected.kind === 'segment'
       ? data.meta.segments.id[selected.index]
@@ -29,6 +56,7 @@ export function DetailPanel({ data }: DetailPanelProps) {
     if (!selected || !id) return;
     const ctl = new AbortController();
     setLoad({ state: 'loading', id });
+    setTab('design');
     fetchDetail(selected.kind, id, ctl.signal).then(
       (detail) => setLoad({ state: 'done', id, detail }),
       (err: Error) => {
@@ -63,10 +91,41 @@ export function DetailPanel({ data }: DetailPanelProps) {
         <p className="panel__error">
           Could not load {id}: {load.message}
         </p>
-      ) : load.detail.kind === 'segment' ? (
-        <SegmentDetailView data={data} detail={load.detail.body} />
       ) : (
-        <EquipmentDetailView detail={load.detail.body} />
+        <>
+          <div className="tabs" role="tablist">
+            {tabsOf(load.detail).map((t) => (
+              <button
+                key={t}
+                type="button"
+                role="tab"
+                aria-selected={tab === t}
+                className={`tab${tab === t ? ' tab--on' : ''}`}
+                onClick={() => setTab(t)}
+                data-testid={`tab-${t}`}
+              >
+                {TAB_LABELS[t]}
+              </button>
+            ))}
+          </div>
+          {tab === 'design' ? (
+            load.detail.kind === 'segment' ? (
+              <SegmentDetailView data={data} detail={load.detail.body} />
+            ) : (
+              <EquipmentDetailView detail={load.detail.body} />
+            )
+          ) : tab === 'condition' ? (
+            <SegmentCondition segmentId={id} />
+          ) : (
+            <Suspense fallback={<p className="muted">Loading the charts …</p>}>
+              {tab === 'health' ? (
+                <EquipmentHealthView equipmentId={id} />
+              ) : (
+                <SensorTrends sensors={load.detail.body.sensors} />
+              )}
+            </Suspense>
+          )}
+        </>
       )}
     </aside>
   );

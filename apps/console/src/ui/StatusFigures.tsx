@@ -43,15 +43,25 @@ export function StatusFigures() {
       </div>
       <ul className="components" aria-label="Components">
         {error && !status && <li className="component component--offline">api ✕</li>}
-        {status?.components.map((c) => (
+        {status && status.components.every((c) => c.state === 'online') && (
           <li
-            key={`${c.component}/${c.instance}`}
-            className={`component component--${c.state}`}
-            title={`${c.instance}: ${c.state}${c.detail ? ` (${c.detail})` : ''}`}
+            className="component"
+            title={status.components.map((c) => `${c.component} ${c.instance}`).join(', ')}
           >
-            {c.component} {STATE_MARK[c.state]}
+            {status.components.length} components ✓
           </li>
-        ))}
+        )}
+        {status?.components
+          .filter((c) => c.state !== 'online')
+          .map((c) => (
+            <li
+              key={`${c.component}/${c.instance}`}
+              className={`component component--${c.state}`}
+              title={`${c.instance}: ${c.state}${c.detail ? ` (${c.detail})` : ''}`}
+            >
+              {c.component} {STATE_MARK[c.state]}
+            </li>
+          ))}
       </ul>
     </div>
   );
