@@ -150,7 +150,8 @@ async function runRound(
   const sim = `http://127.0.0.1:${ports.sim}`;
   try {
     for (let i = 0; !output.includes('ComplexTwin is running'); i++) {
-      if (i > 600 || child.exitCode !== null) throw new Error(`the stack did not start:\n${output}`);
+      if (i > 600 || child.exitCode !== null)
+        throw new Error(`the stack did not start:\n${output}`);
       await sleep(500);
     }
     log(`round ${round} (noise x${noise}): stack up; warming up ${argv['warmup-s']} s`);
@@ -254,7 +255,12 @@ async function runRound(
 
     // what the api holds: every leak alert with its final detail
     const list = (await (await fetch(`${api}/api/alerts?kind=leak&limit=1000`)).json()) as {
-      items: { id: number; source_id: string; raised_at: number; detail: Record<string, unknown> }[];
+      items: {
+        id: number;
+        source_id: string;
+        raised_at: number;
+        detail: Record<string, unknown>;
+      }[];
     };
     ws.close();
     const alerts = list.items;
@@ -264,7 +270,11 @@ async function runRound(
     await writeFile(join(outDir, `round-${round}-launcher.log`), output);
     await writeFile(
       join(outDir, `round-${round}-alerts.json`),
-      JSON.stringify({ injected: injected.map((x) => ({ ...x, line: x.line.id })), alerts }, null, 1),
+      JSON.stringify(
+        { injected: injected.map((x) => ({ ...x, line: x.line.id })), alerts },
+        null,
+        1,
+      ),
     );
     const leaks: LeakResult[] = [];
     const matched = new Set<number>();
@@ -280,8 +290,7 @@ async function runRound(
       const rampS = Number(inj.request['ramp_s']);
       const ratePct = Number(inj.request['rate_pct']);
       const detail = hit?.detail as
-        | { position: { line_position_m: number; method: string }; detected_t: number }
-        | undefined;
+        { position: { line_position_m: number; method: string }; detected_t: number } | undefined;
       const truthPos = Number(inj.params['line_position_m']);
       const sigmaP = 0.0015 * inj.line.inletPressureKpa * noise;
       const step = Number(inj.params['joukowsky_dp_kpa']);
@@ -388,14 +397,24 @@ async function main(): Promise<void> {
       detection_rate_1pct_plus: r2(onePlus.length ? detected1.length / onePlus.length : null),
       median_time_to_detect_s: r2(quantile(ttd, 0.5)),
       p95_time_to_detect_s: r2(quantile(ttd, 0.95)),
-      median_location_error_m: r2(quantile(npw.map((l) => l.locErrM!), 0.5)),
+      median_location_error_m: r2(
+        quantile(
+          npw.map((l) => l.locErrM!),
+          0.5,
+        ),
+      ),
       location_error_pct_of_spacing: r2(quantile(locPct, 0.5)),
       false_alarms_per_100km_month: r2(exposure > 0 ? (falseAlarms / exposure) * monthKmH : null),
       p95_alert_latency_s: r2(quantile(lat, 0.95)),
       false_alarms: falseAlarms,
       leak_free_km_h: r2(exposure),
       npw_capable_located: npw.length,
-      median_location_error_all_m: r2(quantile(locAll.map((l) => l.locErrM!), 0.5)),
+      median_location_error_all_m: r2(
+        quantile(
+          locAll.map((l) => l.locErrM!),
+          0.5,
+        ),
+      ),
       abrupt_5pct_plus: big.length,
       noise_scales: noises,
       seed,

@@ -33,6 +33,8 @@ const EnvSchema = z.object({
     .transform((v) => v === '1' || v === 'true'),
   /** Seconds of line history read at start to warm the volume balances. */
   DETECTOR_LEAK_WARMUP_S: pos(300),
+  /** A leak's condition is over once the balance has been calm this long, s. */
+  DETECTOR_LEAK_CLEAR_S: pos(60),
   /** How often open leaks and gathering wave fronts are re-evaluated, ms. */
   DETECTOR_LEAK_TICK_MS: pos(200),
   ALERT_ON_DELAY_S: pos(30),

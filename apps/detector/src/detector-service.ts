@@ -174,6 +174,7 @@ export async function startDetector(cfg: DetectorConfig, log: Logger): Promise<D
         log,
         publish: (t, p) => publishRef(t, p),
         warmupS: cfg.DETECTOR_LEAK_WARMUP_S,
+        clearAfterS: cfg.DETECTOR_LEAK_CLEAR_S,
       });
       await leaks.prepare(Date.now());
       for (const t of leaks.topics()) topics.add(t);

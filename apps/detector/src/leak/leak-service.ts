@@ -46,6 +46,8 @@ export interface LeakServiceOptions {
   warmupS?: number;
   /** An alert left active by an earlier run is cleared when its line stays quiet this long. */
   orphanClearS?: number;
+  /** Off-delay of a leak's condition, s (default 60). */
+  clearAfterS?: number;
 }
 
 interface LineState {
@@ -83,7 +85,9 @@ export class LeakService {
     for (const pl of this.lines.lines)
       this.states.set(pl.line.id, {
         pl,
-        monitor: new LineLeakMonitor(pl.spec),
+        monitor: new LineLeakMonitor(pl.spec, {
+          clearAfterMs: (o.clearAfterS ?? 60) * 1000,
+        }),
         alertId: null,
         queue: Promise.resolve(),
         zonesFor: null,
