@@ -8,7 +8,8 @@ import {
   type AlarmFlags,
 } from '@ct/analytics';
 import type { Alert } from '@ct/contracts';
-import type { Queryable, Sql } from './client';
+import type { Queryable } from './client';
+import { inTransaction } from './scope';
 import { doing } from './errors';
 
 export type AlertSeverity = 'low' | 'medium' | 'high' | 'critical';
@@ -38,6 +39,8 @@ export interface AlertRow {
   version: number;
   /** Configured per alert: clearing goes to E and waits for a reset (or resolve). */
   latching: boolean;
+  /** On a hazardous line's segment: visible to the complex's safety roles (migration 0011). */
+  incident: boolean;
 }
 
 export interface AlertEventRow {
@@ -152,9 +155,9 @@ async function chatterNote(tx: Queryable, r: RaiseInput): Promise<string | null>
  * The condition of a source became abnormal: opens a new alert (A->B), or reactivates the open
  * one (D->B), or refreshes the detail of an alert already active. Returns the alert.
  */
-export async function raiseAlert(sql: Sql, r: RaiseInput): Promise<AlertRow> {
+export async function raiseAlert(sql: Queryable, r: RaiseInput): Promise<AlertRow> {
   return doing(`raising a ${r.kind} alert on ${r.sourceId}`, () =>
-    sql.begin(async (tx) => {
+    inTransaction(sql, async (tx) => {
       const open = await openAlertFor(tx, r.kind, r.sourceType, r.sourceId);
       if (open) {
         const before = isaState(flagsOf(open));
@@ -197,7 +200,7 @@ export async function raiseAlert(sql: Sql, r: RaiseInput): Promise<AlertRow> {
  * latching alert goes to E instead and waits for an operator.
  */
 export async function clearAlert(
-  sql: Sql,
+  sql: Queryable,
   kind: string,
   sourceType: 'equipment' | 'segment',
   sourceId: string,
@@ -205,7 +208,7 @@ export async function clearAlert(
   actor: string,
 ): Promise<AlertRow | null> {
   return doing(`clearing the ${kind} alert on ${sourceId}`, () =>
-    sql.begin(async (tx) => {
+    inTransaction(sql, async (tx) => {
       const open = await openAlertFor(tx, kind, sourceType, sourceId);
       if (!open || !open.active) return open;
       const before = isaState(flagsOf(open));
@@ -236,7 +239,7 @@ export interface AlertFilter {
 }
 
 /** Alerts, newest first. */
-export async function listAlerts(sql: Sql, f: AlertFilter): Promise<AlertRow[]> {
+export async function listAlerts(sql: Queryable, f: AlertFilter): Promise<AlertRow[]> {
   const states = f.states?.length ? [...f.states] : null;
   const severities = f.severities?.length ? [...f.severities] : null;
   return doing(
@@ -259,7 +262,7 @@ export async function listAlerts(sql: Sql, f: AlertFilter): Promise<AlertRow[]> 
 }
 
 /** The audit trail of one alert, oldest first. */
-export async function listAlertEvents(sql: Sql, alertId: number): Promise<AlertEventRow[]> {
+export async function listAlertEvents(sql: Queryable, alertId: number): Promise<AlertEventRow[]> {
   return doing(
     `reading the events of alert ${alertId}`,
     () => sql<AlertEventRow[]>`
@@ -269,7 +272,7 @@ export async function listAlertEvents(sql: Sql, alertId: number): Promise<AlertE
 }
 
 /** One alert, or null. */
-export async function getAlert(sql: Sql, id: number): Promise<AlertRow | null> {
+export async function getAlert(sql: Queryable, id: number): Promise<AlertRow | null> {
   const [a] = await doing(
     `reading alert ${id}`,
     () => sql<AlertRow[]>`select * from alert where id = ${id}`,
@@ -303,6 +306,7 @@ export function toAlert(a: AlertRow): Alert {
     version: a.version,
     latched: a.latched,
     latching: a.latching,
+    incident: a.incident,
   };
 }
 
@@ -346,9 +350,9 @@ function alarmAction(a: AlertActionInput): AlarmAction {
  * updated (version + 1) together with its audit event. A comment leaves the row (and its version)
  * as it is and only appends the event.
  */
-export async function actOnAlert(sql: Sql, a: AlertActionInput): Promise<AlertActionResult> {
+export async function actOnAlert(sql: Queryable, a: AlertActionInput): Promise<AlertActionResult> {
   return doing(`${a.action} on alert ${a.id}`, () =>
-    sql.begin(async (tx): Promise<AlertActionResult> => {
+    inTransaction(sql, async (tx): Promise<AlertActionResult> => {
       const [cur] = await tx<AlertRow[]>`select * from alert where id = ${a.id} for update`;
       if (!cur) return { ok: false, reason: 'not_found' };
       if (a.version !== null && a.version !== cur.version)
@@ -392,12 +396,12 @@ export async function actOnAlert(sql: Sql, a: AlertActionInput): Promise<AlertAc
  * api replica is sweeping at the same moment are skipped (it does them).
  */
 export async function expireShelves(
-  sql: Sql,
+  sql: Queryable,
   nowMs: number,
   actor = 'system',
 ): Promise<{ alert: AlertRow; event: AlertEventRow }[]> {
   return doing('ending expired shelves', () =>
-    sql.begin(async (tx) => {
+    inTransaction(sql, async (tx) => {
       const due = await tx<AlertRow[]>`
         select * from alert where shelving = 'timed' and shelved_until <= ${new Date(nowMs)}
         order by shelved_until for update skip locked`;
@@ -425,7 +429,7 @@ export async function expireShelves(
 
 /** Every annunciation (a raise, or a return to B) since `sinceMs`, oldest first, with its area. */
 export async function listAnnunciations(
-  sql: Sql,
+  sql: Queryable,
   sinceMs: number,
 ): Promise<{ area_id: string | null; time: Date }[]> {
   return doing(
@@ -438,7 +442,7 @@ export async function listAnnunciations(
 }
 
 /** The operator areas, for the flood summary (every area, flooded or not). */
-export async function listAlertAreas(sql: Sql): Promise<{ id: string; name: string }[]> {
+export async function listAlertAreas(sql: Queryable): Promise<{ id: string; name: string }[]> {
   return doing(
     'reading the areas',
     () => sql<{ id: string; name: string }[]>`select id, name from area order by id`,
