@@ -230,3 +230,19 @@ export type {
   KnownSegment,
   InspectionCheckContext,
 } from './integrity/inspection-csv';
+export {
+  DEFAULT_DISCLOSURE_RULES,
+  cellKey,
+  primaryReason,
+  differencingRisk,
+  recoverable,
+  releaseCells,
+} from './disclosure/disclosure';
+export type {
+  DisclosureLevel,
+  SuppressionReason,
+  DisclosureCell,
+  DisclosureRules,
+  ReleasedCell,
+  PriorRelease,
+} from './disclosure/disclosure';

@@ -98,7 +98,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'audit:read',
   ],
   regulator: ['network:read', 'alerts:read', 'stats:read'],
-  display: ['network:read', 'live:read', 'alerts:read', 'status:read', 'stats:read'],
+  // what the control room reads, for the wall; statistics are recorded per user, and a
+  // display is nobody
+  display: ['network:read', 'live:read', 'alerts:read', 'status:read'],
 };
 
 /** Whether `role` has `permission`. */
