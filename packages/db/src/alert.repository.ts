@@ -431,11 +431,12 @@ export async function expireShelves(
 export async function listAnnunciations(
   sql: Queryable,
   sinceMs: number,
-): Promise<{ area_id: string | null; time: Date }[]> {
+): Promise<{ area_id: string | null; time: Date; company_id: string; incident: boolean }[]> {
   return doing(
     'reading alert annunciations',
-    () => sql<{ area_id: string | null; time: Date }[]>`
-    select a.area_id, e.time from alert_event e join alert a on a.id = e.alert_id
+    () => sql<{ area_id: string | null; time: Date; company_id: string; incident: boolean }[]>`
+    select a.area_id, e.time, a.company_id, a.incident
+    from alert_event e join alert a on a.id = e.alert_id
     where e.action in ('raise', 'activate') and e.to_state = 'B' and e.time >= ${new Date(sinceMs)}
     order by e.time, e.id`,
   );

@@ -143,11 +143,14 @@ export interface NewSession {
 }
 
 export async function createSession(q: Queryable, s: NewSession): Promise<void> {
-  await doing('creating a session', () => q`
+  await doing(
+    'creating a session',
+    () => q`
     insert into session (token_hash, kind, user_id, display_token_id, expires_at,
       absolute_expires_at, ip, user_agent)
     values (${s.tokenHash}, ${s.kind}, ${s.userId}, ${s.displayTokenId}, ${s.expiresAt},
-      ${s.absoluteExpiresAt}, ${s.ip}, ${s.userAgent})`);
+      ${s.absoluteExpiresAt}, ${s.ip}, ${s.userAgent})`,
+  );
 }
 
 /**
@@ -172,7 +175,11 @@ export async function findSession(q: Queryable, tokenHash: Buffer): Promise<Sess
 }
 
 /** Slides a session's expiry: idle expiry moves to `expiresAt` (capped by the absolute one). */
-export async function touchSession(q: Queryable, tokenHash: Buffer, expiresAt: Date): Promise<Date> {
+export async function touchSession(
+  q: Queryable,
+  tokenHash: Buffer,
+  expiresAt: Date,
+): Promise<Date> {
   const [r] = await q<{ expires_at: Date }[]>`
     update session set last_seen_at = now(),
       expires_at = least(${expiresAt}, absolute_expires_at)
@@ -210,10 +217,13 @@ export async function createDisplayToken(
   q: Queryable,
   t: { name: string; tokenHash: Buffer; createdBy: number; expiresAt: Date | null },
 ): Promise<DisplayTokenRow> {
-  const [row] = await doing('creating a display token', () => q<DisplayTokenRow[]>`
+  const [row] = await doing(
+    'creating a display token',
+    () => q<DisplayTokenRow[]>`
     insert into display_token (name, token_hash, created_by, expires_at)
     values (${t.name}, ${t.tokenHash}, ${t.createdBy}, ${t.expiresAt})
-    returning ${q.unsafe(DISPLAY_COLUMNS)}`);
+    returning ${q.unsafe(DISPLAY_COLUMNS)}`,
+  );
   return row!;
 }
 
@@ -325,7 +335,9 @@ export interface AuditFilter {
 
 /** Audit entries the scope may read, newest first. */
 export async function listAudit(q: Queryable, f: AuditFilter): Promise<AuditRow[]> {
-  return doing('reading the audit log', () => q<AuditRow[]>`
+  return doing(
+    'reading the audit log',
+    () => q<AuditRow[]>`
     select * from audit_log
     where (${f.action ?? null}::text is null or action = ${f.action ?? null})
       and (${f.actorId ?? null}::bigint is null or actor_id = ${f.actorId ?? null})
@@ -334,7 +346,8 @@ export async function listAudit(q: Queryable, f: AuditFilter): Promise<AuditRow[
       and (${f.toMs === undefined ? null : new Date(f.toMs)}::timestamptz is null
         or time < ${f.toMs === undefined ? null : new Date(f.toMs)})
       and (${f.beforeId ?? null}::bigint is null or id < ${f.beforeId ?? null})
-    order by id desc limit ${f.limit}`);
+    order by id desc limit ${f.limit}`,
+  );
 }
 
 // ---------------------------------------------------------------- MQTT accounts
@@ -357,7 +370,10 @@ export async function listMqttAccounts(q: Queryable): Promise<MqttAccountRow[]> 
   );
 }
 
-export async function getMqttAccount(q: Queryable, username: string): Promise<MqttAccountRow | null> {
+export async function getMqttAccount(
+  q: Queryable,
+  username: string,
+): Promise<MqttAccountRow | null> {
   const [r] = await q<MqttAccountRow[]>`select * from mqtt_account where username = ${username}`;
   return r ?? null;
 }
@@ -373,11 +389,14 @@ export async function createMqttDevice(
     createdBy: number | null;
   },
 ): Promise<MqttAccountRow | null> {
-  const [r] = await doing(`creating MQTT account ${a.username}`, () => q<MqttAccountRow[]>`
+  const [r] = await doing(
+    `creating MQTT account ${a.username}`,
+    () => q<MqttAccountRow[]>`
     insert into mqtt_account (username, kind, company_id, password_hash, description, created_by)
     values (${a.username}, 'device', ${a.companyId}, ${a.passwordHash}, ${a.description},
       ${a.createdBy})
-    on conflict (username) do nothing returning *`);
+    on conflict (username) do nothing returning *`,
+  );
   return r ?? null;
 }
 
@@ -431,10 +450,13 @@ export interface StatsQueryInput {
  * figures, contributors as salted pseudonyms.
  */
 export async function queryStatsCells(q: Queryable, s: StatsQueryInput): Promise<StatsCellRow[]> {
-  return doing(`computing the ${s.dataset} statistics`, () => q<StatsCellRow[]>`
+  return doing(
+    `computing the ${s.dataset} statistics`,
+    () => q<StatsCellRow[]>`
     select * from ct_stats_cells(${s.dataset}, ${s.areas}::text[], ${s.yearMin}::integer,
       ${s.yearMax}::integer, ${new Date(s.fromMs)}, ${new Date(s.toMs)}, ${s.minCompanies}::integer,
-      ${s.maxShare}::float8)`);
+      ${s.maxShare}::float8)`,
+  );
 }
 
 export interface StatsQueryRow {
@@ -465,7 +487,7 @@ export async function recordStatsQuery(
     companyId: string | null;
     dataset: string;
     filters: Record<string, unknown>;
-    released: { key: string; contributors: string[] }[];
+    released: readonly { key: string; contributors: readonly string[] }[];
     suppressed: number;
   },
 ): Promise<void> {

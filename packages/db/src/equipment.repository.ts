@@ -197,7 +197,10 @@ function fromDb(r: ScoreDbRow): AnomalyScoreRow {
 }
 
 /** The newest score row of every asset written since `sinceMs`. */
-export async function latestAnomalyScores(sql: Queryable, sinceMs: number): Promise<AnomalyScoreRow[]> {
+export async function latestAnomalyScores(
+  sql: Queryable,
+  sinceMs: number,
+): Promise<AnomalyScoreRow[]> {
   return doing('reading the latest anomaly scores', async () => {
     const rows = await sql<ScoreDbRow[]>`
       select distinct on (equipment_id) extract(epoch from time) * 1000 as t, company_id,

@@ -1,5 +1,5 @@
 export { connect } from './client';
-export type { Sql, Queryable, ConnectOptions } from './client';
+export type { Sql, Queryable, Tx, ConnectOptions } from './client';
 export { DbError, pgCode, doing } from './errors';
 export { migrate, storageMode, timescaleAvailable } from './migrate';
 export type { StorageMode, StorageChoice, MigrateOptions, MigrateResult } from './migrate';

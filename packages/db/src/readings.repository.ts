@@ -291,7 +291,11 @@ export interface RollupResult {
  * fall in from the 1 min rollup. One caller at a time does the work; a concurrent caller returns
  * at once with zeros. So the 1 min and 1 h tables trail the raw rows by one to two minutes.
  */
-export async function runRollup(sql: Queryable, maxBuckets = 120, settleS = 5): Promise<RollupResult> {
+export async function runRollup(
+  sql: Queryable,
+  maxBuckets = 120,
+  settleS = 5,
+): Promise<RollupResult> {
   return doing('rolling up readings', () =>
     inTransaction(sql, async (tx) => {
       const [lock] = await tx<{ ok: boolean }[]>`select pg_try_advisory_xact_lock(7402913) as ok`;

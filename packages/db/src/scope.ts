@@ -7,8 +7,11 @@ import type { Queryable, Sql } from './client';
  * transaction-local settings `ct.role`, `ct.company_id` and `ct.user_id`.
  */
 export interface Scope {
-  /** An application role, or `system` for the api's own work (sign-in, background jobs). */
-  role: Role | 'system';
+  /**
+   * An application role, `system` for the api's own work (sign-in, background jobs), or `none`
+   * (no one: sees no company data).
+   */
+  role: Role | 'system' | 'none';
   /** The company of a company role (plant engineer, company admin); null otherwise. */
   companyId: string | null;
   userId: number | null;

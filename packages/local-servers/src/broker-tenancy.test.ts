@@ -83,12 +83,10 @@ function tenancySuite(name: string, start: () => Promise<BrokerUnderTest>) {
           // aedes closes the connection instead of acknowledging: the callback may never come
           const closed = new Promise<number>((r) => dev.once('close', () => r(-1)));
           const attempt = await Promise.race([
-            dev
-              .publishAsync(`twin/v1/${companyB}/gw-1/telemetry`, `cross-${i}`, { qos: 1 })
-              .then(
-                (p) => (p && 'reasonCode' in p ? (p.reasonCode ?? 0) : 0),
-                (e: { code?: number }) => e.code ?? -1,
-              ),
+            dev.publishAsync(`twin/v1/${companyB}/gw-1/telemetry`, `cross-${i}`, { qos: 1 }).then(
+              (p) => (p && 'reasonCode' in p ? (p.reasonCode ?? 0) : 0),
+              (e: { code?: number }) => e.code ?? -1,
+            ),
             closed,
           ]);
           cross++;
@@ -201,43 +199,46 @@ afterAll(async () => {
   await db?.drop();
 });
 
-describe.runIf(MOSQUITTO_AVAILABLE)('MQTT tenancy on Mosquitto with files written from the database', () => {
-  let mosquitto: MosquittoHandle;
-  let dir: string;
-  afterAll(async () => {
-    await mosquitto?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-  tenancySuite('Mosquitto 2', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ct-mosq-auth-'));
-    // started as root, Mosquitto drops to its own user, which must read the files and log here
-    await chmod(dir, 0o777);
-    const accounts = await listMqttAccounts(db.sql);
-    await writeFile(join(dir, 'passwd'), renderMosquittoPasswd(accounts), { mode: 0o644 });
-    await writeFile(join(dir, 'acl'), renderMosquittoAcl(accounts), { mode: 0o644 });
-    mosquitto = await startMosquitto(
-      [
-        `password_file ${join(dir, 'passwd')}`,
-        `acl_file ${join(dir, 'acl')}`,
-        'log_dest stderr',
-        'log_type all',
-      ].join('\n'),
-      { allowAnonymous: false },
-    );
-    const port = mosquitto;
-    return {
-      url: port.url,
-      protocols: [4, 5],
-      // "Denied PUBLISH from <client id> (..., '<topic>', ...)"; client ids here name the device
-      denials: async () =>
-        port
-          .log()
-          .split('\n')
-          .filter((l) => l.includes('Denied PUBLISH'))
-          .join('\n'),
-    };
-  });
-});
+describe.runIf(MOSQUITTO_AVAILABLE)(
+  'MQTT tenancy on Mosquitto with files written from the database',
+  () => {
+    let mosquitto: MosquittoHandle;
+    let dir: string;
+    afterAll(async () => {
+      await mosquitto?.stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+    tenancySuite('Mosquitto 2', async () => {
+      dir = await mkdtemp(join(tmpdir(), 'ct-mosq-auth-'));
+      // started as root, Mosquitto drops to its own user, which must read the files and log here
+      await chmod(dir, 0o777);
+      const accounts = await listMqttAccounts(db.sql);
+      await writeFile(join(dir, 'passwd'), renderMosquittoPasswd(accounts), { mode: 0o644 });
+      await writeFile(join(dir, 'acl'), renderMosquittoAcl(accounts), { mode: 0o644 });
+      mosquitto = await startMosquitto(
+        [
+          `password_file ${join(dir, 'passwd')}`,
+          `acl_file ${join(dir, 'acl')}`,
+          'log_dest stderr',
+          'log_type all',
+        ].join('\n'),
+        { allowAnonymous: false },
+      );
+      const port = mosquitto;
+      return {
+        url: port.url,
+        protocols: [4, 5],
+        // "Denied PUBLISH from <client id> (..., '<topic>', ...)"; client ids here name the device
+        denials: async () =>
+          port
+            .log()
+            .split('\n')
+            .filter((l) => l.includes('Denied PUBLISH'))
+            .join('\n'),
+      };
+    });
+  },
+);
 
 describe('MQTT tenancy on the embedded broker (aedes hooks)', () => {
   let broker: EmbeddedBroker;

@@ -1,11 +1,6 @@
 import net from 'node:net';
 import { Aedes, type AedesOptions, type Client } from 'aedes';
-import {
-  mayPublish,
-  maySubscribe,
-  verifyMqttPassword,
-  type MqttPrincipal,
-} from '@ct/mqtt-auth';
+import { mayPublish, maySubscribe, verifyMqttPassword, type MqttPrincipal } from '@ct/mqtt-auth';
 
 export interface EmbeddedBroker {
   url: string;

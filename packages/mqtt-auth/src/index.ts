@@ -1,8 +1,4 @@
-export {
-  hashMqttPassword,
-  verifyMqttPassword,
-  MQTT_PBKDF2_ITERATIONS,
-} from './mqtt-password';
+export { hashMqttPassword, verifyMqttPassword, MQTT_PBKDF2_ITERATIONS } from './mqtt-password';
 export {
   topicMatches,
   filterCovers,
