@@ -89,10 +89,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     logger: safeLoggerOptions(opts.logger),
     bodyLimit: 1024 * 1024,
     trustProxy: opts.trustProxy ?? false,
-    // headers beyond this are refused (431) before any of our code runs
-    maxParamLength: 500,
     // Query strings like ?sensors=1,2 stay strings; zod coerces where a number is wanted.
-    routerOptions: { ignoreTrailingSlash: true },
+    // A path parameter longer than 500 characters is no route of ours (404).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,11 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import type { Page } from 'playwright-core';
 import { telemetryTopic, type NetworkResponse } from '@ct/contracts';
-import { createTestDatabase, loadPlant, migrate, type TestDatabase } from '@ct/db';
+import {
+  createSigninLink,
+  createTestDatabase,
+  createUser,
+  loadPlant,
+  migrate,
+  type TestDatabase,
+} from '@ct/db';
 import { generatePlant, type PlantModel } from '@ct/plant';
 import { freePort, startAedes, waitFor, type AedesHandle } from '@ct/testkit';
 import '../src/console-api';
@@ -81,6 +89,33 @@ async function startApi(
   return { url, child, log: () => output };
 }
 
+const OPERATOR = { username: 'ana.operator', password: 'console e2e operator password' };
+
+/**
+ * The first admin, as the launcher makes one: created in the database with a one-time sign-in
+ * link, signed in through it. Returns the session cookie.
+ */
+async function firstAdmin(db: TestDatabase, api: string): Promise<string> {
+  const admin = await createUser(db.sql, {
+    username: 'admin',
+    displayName: 'Admin',
+    role: 'complex_admin',
+    companyId: null,
+    passwordHash: null,
+    createdBy: null,
+  });
+  const token = randomBytes(32).toString('base64url');
+  await createSigninLink(db.sql, {
+    tokenHash: createHash('sha256').update(token).digest(),
+    userId: admin!.id,
+    expiresAt: new Date(Date.now() + 60_000),
+  });
+  const res = await fetch(`${api}/signin/once/${token}`, { redirect: 'manual' });
+  const cookie = res.headers.get('set-cookie')?.split(';')[0];
+  if (res.status !== 303 || !cookie) throw new Error(`the sign-in link was refused: ${res.status}`);
+  return cookie;
+}
+
 describe.runIf(haveChromium)('the 3D console on a small generated complex', () => {
   let db: TestDatabase;
   let broker: AedesHandle;
@@ -105,12 +140,35 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex', () =
       CONSOLE_DIR: dist,
       API_INSTANCE: `api-console-e2e-${process.pid}`,
     });
-    network = (await (await fetch(`${api.url}/api/network`)).json()) as NetworkResponse;
+    // the admin makes a control-room operator through the api; the operator signs in in the page
+    const admin = await firstAdmin(db, api.url);
+    const created = await fetch(`${api.url}/api/users`, {
+      method: 'POST',
+      headers: { cookie: admin, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: OPERATOR.username,
+        display_name: 'Ana Operator',
+        role: 'operator',
+        password: OPERATOR.password,
+      }),
+    });
+    expect(created.status).toBe(201);
+    network = (await (
+      await fetch(`${api.url}/api/network`, { headers: { cookie: admin } })
+    ).json()) as NetworkResponse;
 
     chromium = await launchChromium();
     page = await chromium.browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${api.url}/`, { waitUntil: 'commit' });
+    // without a session the console sends the browser to the sign-in page, and back after it
+    await page.goto(`${api.url}/`, { waitUntil: 'load' });
+    expect(new URL(page.url()).pathname).toBe('/signin');
+    await page.fill('#username', OPERATOR.username);
+    await page.fill('#password', OPERATOR.password);
+    await Promise.all([
+      page.waitForURL(`${api.url}/`, { waitUntil: 'commit' }),
+      page.click('button[type=submit]'),
+    ]);
     await page.waitForFunction(() => window.__consoleReady === true, null, { timeout: 60_000 });
   }, 180_000);
 

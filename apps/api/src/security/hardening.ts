@@ -69,7 +69,9 @@ const plugin: FastifyPluginAsync<{ security: SecurityOptions }> = async (app, { 
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
+    // same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on our own
+    // form posts, and a null origin is what a cross-site write looks like
+    reply.header('referrer-policy', 'same-origin');
     reply.header('cross-origin-opener-policy', 'same-origin');
     if (!reply.hasHeader('access-control-allow-origin'))
       reply.header('cross-origin-resource-policy', 'same-origin');

@@ -132,10 +132,16 @@ export function recoverable(
     let any = false;
     for (const p of e.parts) {
       const j = col.get(p);
-      if (j !== undefined) ((r[j] = 1), (any = true));
+      if (j !== undefined) {
+        r[j] = 1;
+        any = true;
+      }
     }
     const j = col.get(e.sum);
-    if (j !== undefined) ((r[j] = -1), (any = true));
+    if (j !== undefined) {
+      r[j] = -1;
+      any = true;
+    }
     if (any) rowsOf.push(r);
   }
   const rank = (m: number[][]) => {
@@ -206,7 +212,10 @@ export function releaseCells(
     for (const m of candidates) {
       const left = recoverable(cells, new Set([...hidden, m])).length;
       const score = left * 1e13 + complementOrder(cells[m]!);
-      if (score < bestScore) ((best = m), (bestScore = score));
+      if (score < bestScore) {
+        best = m;
+        bestScore = score;
+      }
     }
     reason.set(best, 'secondary');
   }
