@@ -50,6 +50,8 @@ export type {
 export { insertDeadLetters, listDeadLetters, countDeadLetters } from './dead-letter.repository';
 export type { DeadLetterInput, DeadLetterRow } from './dead-letter.repository';
 export { createTestDatabase, TEST_SERVER_URL } from './testing';
+export { seedCompanyData, fixtureCompanies } from './tenancy-fixture';
+export type { CompanyFixture } from './tenancy-fixture';
 export type { TestDatabase } from './testing';
 export { SensorDirectory } from './sensor-directory';
 export type { SensorResolver } from './sensor-directory';
