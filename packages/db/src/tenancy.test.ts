@@ -35,7 +35,9 @@ describe('tenancy in PostgreSQL: the api role under row-level security', () => {
     await migrate(db.sql, { storage: 'postgres' });
     const plant = generatePlant({ seed: 5, size: 'small' });
     await loadPlant(db.sql, plant);
-    [a, b] = await seedCompanyData(db.sql, plant, fixtureCompanies(plant));
+    const fixture = await seedCompanyData(db.sql, plant, fixtureCompanies(plant));
+    a = fixture[0]!;
+    b = fixture[1]!;
     api = connect(db.urlAs('ct_api'), { max: 2 });
   }, 120_000);
 
