@@ -19,6 +19,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
   }
+  interface FastifyInstance {
+    /** What each route declared it needs, by `METHOD /path` (the access matrix test reads it). */
+    routeAccess: Map<string, Access>;
+  }
   interface FastifyRequest {
     /** The signed-in user or display, null when none. */
     principal: Principal | null;
@@ -120,6 +124,8 @@ const plugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { sql, auth, s
     Math.max(10, security.anonymousPerMinute / 5),
   );
 
+  const routeAccess = new Map<string, Access>();
+  app.decorate('routeAccess', routeAccess);
   app.decorateRequest('principal', null);
   app.decorateRequest('db', function <
     T,
@@ -163,6 +169,7 @@ const plugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { sql, auth, s
       throw new Error(`route ${route.url}: unknown access ${access}`);
     }
     route.config = { ...config, access } as typeof route.config;
+    for (const m of [route.method].flat()) routeAccess.set(`${m} ${route.url}`, access);
   });
 
   app.addHook('onRequest', async (req, reply) => {
