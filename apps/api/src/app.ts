@@ -57,6 +57,9 @@ const PG_CLIENT_CODES: Record<string, { status: number; code: keyof typeof API_E
   '22007': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
   '22008': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
   '22P02': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
+  // a NUL byte or invalid UTF-8 in a text value
+  '22021': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
+  '22P05': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
   '23502': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
   '23503': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
   '23514': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
@@ -135,7 +138,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
         })),
       });
     }
-    const pg = err instanceof DbError && err.code ? PG_CLIENT_CODES[err.code] : undefined;
+    // a database error, wrapped by the repositories (DbError) or as the driver threw it
+    const pgErrCode =
+      err instanceof DbError
+        ? err.code
+        : (err as { name?: string }).name === 'PostgresError'
+          ? String(err.code)
+          : undefined;
+    const pg = pgErrCode ? PG_CLIENT_CODES[pgErrCode] : undefined;
     if (pg) {
       return reply.code(pg.status).send({
         statusCode: pg.status,
