@@ -39,8 +39,10 @@ try {
   }
   const accounts = await listMqttAccounts(sql);
   await mkdir(out, { recursive: true });
-  // the password file holds hashes only, but still: readable by its owner (Mosquitto) alone
-  await writeFile(join(out, 'passwd'), renderMosquittoPasswd(accounts), { mode: 0o600 });
+  // the password file holds hashes only, but still: readable by its owner alone, unless the
+  // broker runs as another user (MQTT_CONFIG_MODE=644 in docker-compose)
+  const mode = parseInt(process.env.MQTT_CONFIG_MODE ?? '600', 8);
+  await writeFile(join(out, 'passwd'), renderMosquittoPasswd(accounts), { mode });
   await writeFile(join(out, 'acl'), renderMosquittoAcl(accounts), { mode: 0o644 });
   const devices = accounts.filter((a) => a.kind === 'device' && !a.disabled).length;
   console.log(
