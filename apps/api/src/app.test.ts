@@ -19,6 +19,7 @@ import { generatePlant, type PlantModel } from '@ct/plant';
 import { startMosquitto, waitFor, type MosquittoHandle, MOSQUITTO_AVAILABLE } from '@ct/testkit';
 import { buildApp } from './app';
 import { LiveHub } from './live/live-hub';
+import { signIn, type SignedIn } from './test-support';
 
 describe.runIf(MOSQUITTO_AVAILABLE)('the api on a small generated complex', () => {
   let db: TestDatabase;
@@ -27,6 +28,11 @@ describe.runIf(MOSQUITTO_AVAILABLE)('the api on a small generated complex', () =
   let app: FastifyInstance;
   let plant: PlantModel;
   let pub: mqtt.MqttClient;
+  /**
+   * A company admin of sensor 1's company: every read permission. The test pool is the owner,
+   * so the register of every company; readings only of its own (the database's functions).
+   */
+  let api: SignedIn;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -41,6 +47,11 @@ describe.runIf(MOSQUITTO_AVAILABLE)('the api on a small generated complex', () =
     await waitFor(() => live.connected, 5000, 'live hub connected');
     app = await buildApp({ sql: db.sql, live, storage, brokerUrl: broker.url });
     pub = await mqtt.connectAsync(broker.url, { clientId: `api-pub-${process.pid}` });
+    api = await signIn(app, db.sql, {
+      username: 'engineer',
+      role: 'company_admin',
+      companyId: plant.sensors[0]!.companyId,
+    });
   });
 
   afterAll(async () => {
@@ -59,7 +70,7 @@ describe.runIf(MOSQUITTO_AVAILABLE)('the api on a small generated complex', () =
   });
 
   it('serves the network as columnar JSON that matches the plant', async () => {
-    const res = await app.inject('/api/network');
+    const res = await api.inject('/api/network');
     expect(res.statusCode).toBe(200);
     const n = res.json<NetworkResponse>();
     expect(n.segments.id).toHaveLength(plant.segments.length);
@@ -72,8 +83,8 @@ describe.runIf(MOSQUITTO_AVAILABLE)('the api on a small generated complex', () =
   });
 
   it('serves a binary geometry whose pieces follow every segment path', async () => {
-    const n = (await app.inject('/api/network')).json<NetworkResponse>();
-    const res = await app.inject(n.geometry.url);
+    const n = (await api.inject('/api/network')).json<NetworkResponse>();
+    const res = await api.inject(n.geometry.url);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/octet-stream');
     const bytes = res.rawPayload;
@@ -91,35 +102,35 @@ describe.runIf(MOSQUITTO_AVAILABLE)('the api on a small generated complex', () =
   });
 
   it('answers bad requests with 400 and says what is wrong', async () => {
-    const a = await app.inject('/api/sensors/abc');
+    const a = await api.inject('/api/sensors/abc');
     expect(a.statusCode).toBe(400);
     expect(a.json()).toMatchObject({ code: 'CT_ERR_API_BAD_REQUEST' });
     expect(a.json().message).toMatch(/id/);
-    const b = await app.inject('/api/sensors?limit=99999');
+    const b = await api.inject('/api/sensors?limit=99999');
     expect(b.statusCode).toBe(400);
-    const c = await app.inject('/api/sensors/1/trend?resolution=5m');
+    const c = await api.inject('/api/sensors/1/trend?resolution=5m');
     expect(c.statusCode).toBe(400);
     expect(c.json().message).toMatch(/resolution/);
-    const d = await app.inject(
+    const d = await api.inject(
       '/api/sensors/1/trend?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z',
     );
     expect(d.statusCode).toBe(400);
     expect(d.json().message).toMatch(/earlier/);
-    const e = await app.inject('/api/sensors/1/trend?colour=red');
+    const e = await api.inject('/api/sensors/1/trend?colour=red');
     expect(e.statusCode).toBe(400);
   });
 
   it('answers unknown resources with 404', async () => {
-    expect((await app.inject('/api/sensors/999999')).statusCode).toBe(404);
-    const s = await app.inject('/api/segments/NOPE');
+    expect((await api.inject('/api/sensors/999999')).statusCode).toBe(404);
+    const s = await api.inject('/api/segments/NOPE');
     expect(s.statusCode).toBe(404);
     expect(s.json()).toMatchObject({ code: 'CT_ERR_API_NOT_FOUND' });
-    expect((await app.inject('/api/nothing-here')).statusCode).toBe(404);
+    expect((await api.inject('/api/nothing-here')).statusCode).toBe(404);
   });
 
   it('shows a segment with its design data and sensors', async () => {
     const seg = plant.segments[3]!;
-    const res = await app.inject(`/api/segments/${seg.id}`);
+    const res = await api.inject(`/api/segments/${seg.id}`);
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({
@@ -148,10 +159,10 @@ describe.runIf(MOSQUITTO_AVAILABLE)('the api on a small generated complex', () =
     await writer.insert(c);
     await writer.close();
     while ((await runRollup(db.sql, 120, 0)).minuteBuckets > 0);
-    const raw = await app.inject(`/api/sensors/1/trend?from=${t0}&to=${t0 + 600_000}`);
+    const raw = await api.inject(`/api/sensors/1/trend?from=${t0}&to=${t0 + 600_000}`);
     expect(raw.json()).toMatchObject({ resolution: 'raw', truncated: false });
     expect(raw.json().t).toHaveLength(600);
-    const m = await app.inject(`/api/sensors/1/trend?from=${t0}&to=${t0 + 600_000}&max_points=100`);
+    const m = await api.inject(`/api/sensors/1/trend?from=${t0}&to=${t0 + 600_000}&max_points=100`);
     const body = m.json();
     expect(body.resolution).toBe('1m');
     expect(body.t).toHaveLength(10);
@@ -191,7 +202,7 @@ describe.runIf(MOSQUITTO_AVAILABLE)('the api on a small generated complex', () =
       JSON.stringify({ component: 'ingest', instance: 'ingest-x', state: 'online', t: Date.now() }),
     );
     await waitFor(() => live.ingest.has('ingest-x') && live.components.size > 0, 5000);
-    const s = (await app.inject('/api/status')).json();
+    const s = (await api.inject('/api/status')).json();
     expect(s.database).toMatchObject({ ok: true, storage: 'postgres' });
     expect(s.flow).toMatchObject({
       readings_total: 480,
@@ -243,7 +254,7 @@ describe.runIf(MOSQUITTO_AVAILABLE)('the api on a small generated complex', () =
   it('pushes a snapshot and then live deltas over the WebSocket', async () => {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as { port: number };
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live`);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live`, { headers: api.headers });
     const messages: LiveServerMessage[] = [];
     ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
     await new Promise((r) => ws.once('open', r));

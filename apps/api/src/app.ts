@@ -11,7 +11,9 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
-import type { Sql, StorageMode } from '@ct/db';
+import { DbError, type Sql, type StorageMode } from '@ct/db';
+import { authPlugin, toSignin } from './auth/auth-plugin';
+import { AuthService } from './auth/auth-service';
 import type { AppContext } from './context';
 import { API_ERRORS, ApiError } from './errors';
 import type { LiveHub } from './live/live-hub';
@@ -27,6 +29,11 @@ import { lineRoutes } from './routes/lines';
 import { networkRoutes } from './routes/network';
 import { sensorRoutes } from './routes/sensors';
 import { statusRoutes } from './routes/status';
+import { adminRoutes } from './routes/admin';
+import { authRoutes } from './routes/auth';
+import { statsRoutes } from './routes/stats';
+import { hardeningPlugin, safeLoggerOptions } from './security/hardening';
+import { DEFAULT_SECURITY, type SecurityOptions } from './security/options';
 
 export interface BuildAppOptions {
   sql: Sql;
@@ -37,7 +44,30 @@ export interface BuildAppOptions {
   /** The built console to serve at `/`; absent or missing: a page that says how to build it. */
   consoleDir?: string;
   logger?: boolean | object;
+  /** Sign-in, sessions, rate limits, CORS, statistics rules (docs/security.md). */
+  security?: Partial<SecurityOptions>;
+  /** Behind a reverse proxy: take the client address and scheme from X-Forwarded-*. */
+  trustProxy?: boolean;
 }
+
+// PostgreSQL errors that mean the request was wrong, not the server: a value out of range, a
+// broken check or reference, a duplicate.
+const PG_CLIENT_CODES: Record<string, { status: number; code: keyof typeof API_ERRORS }> = {
+  '22001': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
+  '22003': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
+  '22007': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
+  '22008': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
+  '22P02': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
+  // a NUL byte or invalid UTF-8 in a text value
+  '22021': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
+  '22P05': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
+  '23502': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
+  '23503': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
+  '23514': { status: 400, code: 'CT_ERR_API_BAD_REQUEST' },
+  '23505': { status: 409, code: 'CT_ERR_API_CONFLICT' },
+  // row-level security refused a write: the row belongs to another company
+  '42501': { status: 403, code: 'CT_ERR_API_FORBIDDEN' },
+};
 
 const PG_CONNECTION_CODES = new Set([
   'ECONNREFUSED',
@@ -50,13 +80,22 @@ const PG_CONNECTION_CODES = new Set([
   '57P03',
 ]);
 
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  409: 'Conflict',
+};
+
 /** Builds the api (not listening): tests call `inject`, main.ts calls `listen`. */
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const security: SecurityOptions = { ...DEFAULT_SECURITY, ...opts.security };
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: safeLoggerOptions(opts.logger),
     bodyLimit: 1024 * 1024,
+    trustProxy: opts.trustProxy ?? false,
     // Query strings like ?sensors=1,2 stay strings; zod coerces where a number is wanted.
-    routerOptions: { ignoreTrailingSlash: true },
+    // A path parameter longer than 500 characters is no route of ours (404).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -69,7 +108,16 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     brokerUrl: opts.brokerUrl,
     instance: opts.instance ?? 'api-1',
     requests: new Map(),
+    auth: new AuthService(opts.sql, security.session),
+    security,
   };
+
+  // the sign-in page's form
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 16 * 1024 },
+    (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
 
   app.addHook('onResponse', async (req, reply) => {
     const key = `${req.method} ${req.routeOptions.url ?? 'unmatched'} ${reply.statusCode}`;
@@ -89,6 +137,22 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
           path: v.instancePath.split('/').filter(Boolean),
           message: v.message ?? 'invalid',
         })),
+      });
+    }
+    // a database error, wrapped by the repositories (DbError) or as the driver threw it
+    const pgErrCode =
+      err instanceof DbError
+        ? err.code
+        : (err as { name?: string }).name === 'PostgresError'
+          ? String(err.code)
+          : undefined;
+    const pg = pgErrCode ? PG_CLIENT_CODES[pgErrCode] : undefined;
+    if (pg) {
+      return reply.code(pg.status).send({
+        statusCode: pg.status,
+        code: pg.code,
+        error: STATUS_TEXT[pg.status] ?? 'Error',
+        message: `${API_ERRORS[pg.code].message} (${err.message.split(': ').at(-1)})`,
       });
     }
     if (err instanceof ApiError) {
@@ -133,7 +197,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     });
   });
 
-  app.setNotFoundHandler((req, reply) => {
+  app.setNotFoundHandler(async (req, reply) => {
+    // a stranger learns nothing about which paths exist
+    if (!req.principal) {
+      if (!req.url.startsWith('/api/') && (req.method === 'GET' || req.method === 'HEAD'))
+        return toSignin(req, reply);
+      throw new ApiError('CT_ERR_API_UNAUTHENTICATED');
+    }
     if (req.url.startsWith('/api/') || !consoleAvailable) {
       return reply.code(404).send({
         statusCode: 404,
@@ -144,6 +214,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     }
     return reply.sendFile('index.html');
   });
+
+  // before any route: every route registered from here on must declare its access
+  await app.register(hardeningPlugin, { security });
+  await app.register(authPlugin, { sql: opts.sql, auth: ctx.auth, security });
 
   await app.register(swagger, {
     openapi: {
@@ -159,7 +233,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
   await app.register(compress, { global: true, threshold: 1024 });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
@@ -167,7 +241,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   if (consoleAvailable) {
     await app.register(fastifyStatic, { root: opts.consoleDir!, prefix: '/', wildcard: true });
   } else {
-    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+    app.get('/', { config: { access: 'console' }, schema: { hide: true } }, async (_req, reply) =>
       reply
         .type('text/html')
         .send(
@@ -178,6 +252,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     );
   }
 
+  await app.register(authRoutes, { ctx, auth: ctx.auth, security });
+  await app.register(adminRoutes, { ctx, auth: ctx.auth });
+  await app.register(statsRoutes, { ctx, security });
   await app.register(healthRoutes, { ctx });
   await app.register(statusRoutes, { ctx });
   await app.register(networkRoutes, { ctx });

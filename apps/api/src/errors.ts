@@ -6,6 +6,22 @@ import { STATUS_CODES } from 'node:http';
  */
 export const API_ERRORS = {
   CT_ERR_API_BAD_REQUEST: { status: 400, message: 'the request does not match the API schema' },
+  CT_ERR_API_UNAUTHENTICATED: {
+    status: 401,
+    message: 'sign in first: no valid session (cookie ct_session or Authorization: Bearer)',
+  },
+  CT_ERR_API_SIGNIN_FAILED: { status: 401, message: 'wrong user name or password' },
+  CT_ERR_API_FORBIDDEN: { status: 403, message: 'your role does not allow this' },
+  CT_ERR_API_CORS: {
+    status: 403,
+    message: 'cross-origin request refused: this origin is not allowed to call the api',
+  },
+  CT_ERR_API_ACTOR_MISMATCH: {
+    status: 400,
+    message: 'the actor is the signed-in user: leave `actor` out or give your own name',
+  },
+  CT_ERR_API_RATE_LIMITED: { status: 429, message: 'too many requests; wait and try again' },
+  CT_ERR_API_CONFLICT: { status: 409, message: 'the resource exists already' },
   CT_ERR_API_NOT_FOUND: { status: 404, message: 'no such resource' },
   CT_ERR_API_PAYLOAD_TOO_LARGE: { status: 413, message: 'request body too large' },
   CT_ERR_API_VERSION_CONFLICT: {

@@ -25,6 +25,8 @@ const EnvSchema = z.object({
   CT_VERBOSE: z.enum(['0', '1']).default('0'),
   /** `0` skips the simulator (real devices publish instead). */
   CT_SIMULATOR: z.enum(['0', '1']).default('1'),
+  /** `1` prints a new one-time sign-in link for the first admin (a lost link, a lost password). */
+  CT_ADMIN_LINK: z.enum(['0', '1']).default('0'),
 });
 
 export type LauncherConfig = z.infer<typeof EnvSchema> & { root: string; dataDir: string };

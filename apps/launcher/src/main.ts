@@ -1,8 +1,9 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { connect, ensurePipeConditions, getPlantMeta, loadPlant, migrate } from '@ct/db';
+import { connect, ensurePipeConditions, getPlantMeta, loadPlant, migrate, type Sql } from '@ct/db';
 import { EmbeddedPostgres, startEmbeddedBroker, type EmbeddedBroker } from '@ct/local-servers';
 import { generatePlant, importGeoJson, type PlantModel } from '@ct/plant';
+import { brokerAccounts, firstAdminLink, serviceCredentials } from './accounts';
 import { seededHistory } from './seed-history';
 import { appEntry, loadConfig } from './config';
 import { buildConsoleIfStale } from './console-build';
@@ -33,6 +34,8 @@ const print: Print = (component, level, text) => {
 const apps: Supervised[] = [];
 let pg: EmbeddedPostgres | null = null;
 let broker: EmbeddedBroker | null = null;
+/** The launcher's own connection: the embedded broker looks accounts up with it. */
+let accountsDb: Sql | null = null;
 let stopping = false;
 
 async function stopAll(code: number): Promise<void> {
@@ -46,6 +49,7 @@ async function stopAll(code: number): Promise<void> {
   // reverse start order: nothing publishes into a stopped ingest, nothing writes to a stopped db
   for (const app of [...apps].reverse()) await app.stop();
   await broker?.stop();
+  await accountsDb?.end({ timeout: 2 }).catch(() => {});
   await pg?.stop();
   print('launcher', 'info', 'stopped cleanly');
   process.exit(code);
@@ -98,6 +102,7 @@ async function main(): Promise<void> {
   }
 
   const sql = connect(databaseUrl, { max: 2, applicationName: 'launcher' });
+  let signinToken: string | null = null;
   try {
     const { storage } = await migrate(sql, {
       storage: cfg.STORAGE,
@@ -141,17 +146,48 @@ async function main(): Promise<void> {
         `pipe condition: ${pipes.loadedReadings} thickness readings loaded, ${pipes.recomputed} segments assessed in ${((Date.now() - t1) / 1000).toFixed(1)} s`,
       );
     }
+    signinToken = await firstAdminLink(sql, cfg.CT_ADMIN_LINK === '1');
   } finally {
     await sql.end();
   }
 
   let mqttUrl = cfg.MQTT_URL;
+  // a real broker has its own accounts (pnpm mqtt:config); the apps take MQTT_USERNAME and
+  // MQTT_PASSWORD from the environment
+  let mqttEnv: Partial<Awaited<ReturnType<typeof serviceCredentials>>> = {};
   if (mqttUrl) {
     print('broker', 'info', `broker: using MQTT_URL (${redact(mqttUrl)})`);
   } else {
-    broker = await startEmbeddedBroker(cfg.CT_MQTT_PORT, cfg.CT_HOST);
+    accountsDb = connect(databaseUrl, { max: 2, applicationName: 'launcher-broker' });
+    mqttEnv = await serviceCredentials(accountsDb);
+    // for tools run by hand against this broker (pnpm sim:replay): readable by this user only
+    await writeFile(
+      join(cfg.dataDir, 'simulator.mqtt'),
+      `MQTT_USERNAME=simulator\nMQTT_PASSWORD=${mqttEnv.simulator!.MQTT_PASSWORD}\n`,
+      { mode: 0o600 },
+    );
+    // refusals are logged, at most one line per account and kind a minute
+    const lastDenied = new Map<string, number>();
+    broker = await startEmbeddedBroker(
+      cfg.CT_MQTT_PORT,
+      cfg.CT_HOST,
+      brokerAccounts(accountsDb, (d) => {
+        const key = `${d.what} ${d.username ?? d.clientId}`;
+        if (Date.now() - (lastDenied.get(key) ?? 0) < 60_000) return;
+        lastDenied.set(key, Date.now());
+        print(
+          'broker',
+          'warn',
+          `refused ${d.what} from ${d.username ?? 'an anonymous client'} (client ${d.clientId})${d.topic ? ` to ${d.topic}` : ''}: ${d.reason}`,
+        );
+      }),
+    );
     mqttUrl = broker.url;
-    print('broker', 'info', `broker ready: embedded aedes (MQTT 3.1.1) at ${mqttUrl}`);
+    print(
+      'broker',
+      'info',
+      `broker ready: embedded aedes (MQTT 3.1.1) at ${mqttUrl}; accounts from the database, no anonymous clients`,
+    );
   }
 
   const buildError = await consoleBuild;
@@ -173,13 +209,17 @@ async function main(): Promise<void> {
       print,
       verbose,
     );
-  const ingest = spec('ingest', { INGEST_INSTANCE: 'ingest-1' });
-  const api = spec('api', { API_PORT: String(cfg.CT_API_PORT), API_HOST: cfg.CT_HOST });
+  const ingest = spec('ingest', { INGEST_INSTANCE: 'ingest-1', ...mqttEnv.ingest });
+  const api = spec('api', {
+    API_PORT: String(cfg.CT_API_PORT),
+    API_HOST: cfg.CT_HOST,
+    ...mqttEnv.api,
+  });
   apps.push(ingest, api);
   ingest.start();
   api.start();
   await Promise.all([ingest.ready, api.ready]);
-  const detector = spec('detector', { DETECTOR_INSTANCE: 'detector-1' });
+  const detector = spec('detector', { DETECTOR_INSTANCE: 'detector-1', ...mqttEnv.detector });
   apps.push(detector);
   detector.start();
   await detector.ready;
@@ -188,6 +228,7 @@ async function main(): Promise<void> {
       SIM_HTTP_PORT: String(cfg.CT_SIM_PORT),
       SIM_HTTP_HOST: cfg.CT_HOST,
       SIM_GROUND_TRUTH: join(cfg.dataDir, 'ground-truth.jsonl'),
+      ...mqttEnv.simulator,
     });
     apps.push(sim);
     sim.start();
@@ -197,9 +238,17 @@ async function main(): Promise<void> {
   print(
     'launcher',
     'info',
-    `${COLORS.bold}ComplexTwin is running: open ${url}${COLORS.reset}  (API docs ${url}/docs, status ${url}/api/status; ` +
+    `${COLORS.bold}ComplexTwin is running: open ${url}${COLORS.reset}  (sign-in needed; API docs ${url}/docs, status ${url}/api/status; ` +
       `up in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl-C stops everything)`,
   );
+  if (signinToken) {
+    print(
+      'launcher',
+      'info',
+      `${COLORS.bold}sign in as the administrator with this one-time link (valid once, 24 h): ${url}/signin/once/${signinToken}${COLORS.reset}` +
+        `  then set a password (POST /api/me/password) or create users (POST /api/users); CT_ADMIN_LINK=1 prints a new link`,
+    );
+  }
 }
 
 main().catch(async (err: Error) => {

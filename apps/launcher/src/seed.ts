@@ -1,11 +1,13 @@
 /**
  * One-off setup against real servers (the compose `setup` service, or by hand): migrates the
- * database and loads the plant (generated from PLANT_SEED / PLANT_SIZE, or PLANT_GEOJSON) if
- * none is loaded. `pnpm start` does the same itself for the embedded default.
+ * database, loads the plant (generated from PLANT_SEED / PLANT_SIZE, or PLANT_GEOJSON) if none
+ * is loaded, and creates the first complex admin with a one-time sign-in link (printed; again
+ * with CT_ADMIN_LINK=1). `pnpm start` does the same itself for the embedded default.
  */
 import { readFile } from 'node:fs/promises';
 import { connect, ensurePipeConditions, getPlantMeta, loadPlant, migrate } from '@ct/db';
 import { generatePlant, importGeoJson } from '@ct/plant';
+import { firstAdminLink } from './accounts';
 import { loadConfig } from './config';
 import { seededHistory } from './seed-history';
 
@@ -34,6 +36,13 @@ try {
   console.log(
     `pipe condition: ${pipes.loadedReadings} readings loaded, ${pipes.recomputed} segments assessed`,
   );
+  const token = await firstAdminLink(sql, cfg.CT_ADMIN_LINK === '1');
+  if (token) {
+    const base = process.env.CT_PUBLIC_URL ?? `http://localhost:${cfg.CT_API_PORT}`;
+    console.log(
+      `sign in once as the complex admin "admin" (valid 24 h): ${base}/signin/once/${token}`,
+    );
+  }
 } finally {
   await sql.end();
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,7 +12,16 @@ import {
   type StatusResponse,
   type TrendResponse,
 } from '@ct/contracts';
-import { createTestDatabase, loadPlant, migrate, type TestDatabase } from '@ct/db';
+import type { UserRole } from '@ct/contracts';
+import {
+  createSigninLink,
+  createTestDatabase,
+  createUser,
+  loadPlant,
+  migrate,
+  type Sql,
+  type TestDatabase,
+} from '@ct/db';
 import { generatePlant } from '@ct/plant';
 import {
   MOSQUITTO_AVAILABLE,
@@ -37,6 +47,35 @@ function startApp(app: string, env: Record<string, string>): ChildProcess {
   return child;
 }
 
+/**
+ * Creates a user in the database and signs it in through a one-time link, as a new user would:
+ * the session cookie to send with requests.
+ */
+async function signedInCookie(
+  sql: Sql,
+  api: string,
+  u: { username: string; role: UserRole; companyId?: string },
+): Promise<string> {
+  const user = await createUser(sql, {
+    username: u.username,
+    displayName: u.username,
+    role: u.role,
+    companyId: u.companyId ?? null,
+    passwordHash: null,
+    createdBy: null,
+  });
+  const token = randomBytes(32).toString('base64url');
+  await createSigninLink(sql, {
+    tokenHash: createHash('sha256').update(token).digest(),
+    userId: user!.id,
+    expiresAt: new Date(Date.now() + 60_000),
+  });
+  const res = await fetch(`${api}/signin/once/${token}`, { redirect: 'manual' });
+  const cookie = res.headers.get('set-cookie')?.split(';')[0];
+  if (res.status !== 303 || !cookie) throw new Error(`sign-in link refused: ${res.status}`);
+  return cookie;
+}
+
 /** One published reading, as the test saw it on the broker. */
 interface Seen {
   company: string;
@@ -53,6 +92,8 @@ describe.runIf(MOSQUITTO_AVAILABLE)(
     let dir: string;
     const apps: ChildProcess[] = [];
     let api: string;
+    /** The control room's operator: status and the map of every company. */
+    let operator: { cookie: string };
     const seen: Seen[] = [];
     let tap: mqtt.MqttClient;
 
@@ -92,10 +133,15 @@ describe.runIf(MOSQUITTO_AVAILABLE)(
         30_000,
         'the api to be ready',
       );
+      operator = {
+        cookie: await signedInCookie(db.sql, api, { username: 'operator', role: 'operator' }),
+      };
       // ingest's persistent session must exist before anything is published
       await waitFor(
         async () => {
-          const s = (await (await fetch(`${api}/api/status`)).json()) as StatusResponse;
+          const s = (await (
+            await fetch(`${api}/api/status`, { headers: operator })
+          ).json()) as StatusResponse;
           return s.components.some((c) => c.component === 'ingest' && c.state === 'online');
         },
         30_000,
@@ -130,7 +176,9 @@ describe.runIf(MOSQUITTO_AVAILABLE)(
 
       const status = await waitFor(
         async () => {
-          const s = (await (await fetch(`${api}/api/status`)).json()) as StatusResponse;
+          const s = (await (
+            await fetch(`${api}/api/status`, { headers: operator })
+          ).json()) as StatusResponse;
           return s.flow.readings_total >= published ? s : null;
         },
         30_000,
@@ -140,7 +188,9 @@ describe.runIf(MOSQUITTO_AVAILABLE)(
       expect(status.flow.dead_letters_total).toBe(0);
       expect(status.database).toMatchObject({ ok: true, storage: 'postgres' });
 
-      const net = (await (await fetch(`${api}/api/network`)).json()) as NetworkResponse;
+      const net = (await (
+        await fetch(`${api}/api/network`, { headers: operator })
+      ).json()) as NetworkResponse;
       const idByTag = new Map<string, number>();
       net.sensors.id.forEach((id, i) => {
         const company = net.companies[net.sensors.company[i]!]!.id;
@@ -153,7 +203,16 @@ describe.runIf(MOSQUITTO_AVAILABLE)(
         if (!byTag.has(k)) byTag.set(k, []);
         byTag.get(k)!.push(s);
       }
-      const tags = [...byTag.keys()].filter((k) => idByTag.has(k));
+      // stored readings are their company's: a plant engineer of one company reads its sensors
+      const company = [...byTag.keys()][0]!.split('/')[0]!;
+      const engineer = {
+        cookie: await signedInCookie(db.sql, api, {
+          username: 'engineer',
+          role: 'plant_engineer',
+          companyId: company,
+        }),
+      };
+      const tags = [...byTag.keys()].filter((k) => idByTag.has(k) && k.startsWith(`${company}/`));
       expect(tags.length).toBeGreaterThan(10);
       const picked = [tags[0]!, tags[Math.floor(tags.length / 2)]!, tags[tags.length - 1]!];
       let compared = 0;
@@ -163,6 +222,7 @@ describe.runIf(MOSQUITTO_AVAILABLE)(
         const to = sent[sent.length - 1]!.t + 1;
         const res = await fetch(
           `${api}/api/sensors/${idByTag.get(key)}/trend?from=${from}&to=${to}&resolution=raw`,
+          { headers: engineer },
         );
         expect(res.status).toBe(200);
         const trend = (await res.json()) as TrendResponse;

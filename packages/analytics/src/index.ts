@@ -253,3 +253,19 @@ export type {
   LeakFinding,
   LeakChange,
 } from './leak/line-monitor';
+export {
+  DEFAULT_DISCLOSURE_RULES,
+  cellKey,
+  primaryReason,
+  differencingRisk,
+  recoverable,
+  releaseCells,
+} from './disclosure/disclosure';
+export type {
+  DisclosureLevel,
+  SuppressionReason,
+  DisclosureCell,
+  DisclosureRules,
+  ReleasedCell,
+  PriorRelease,
+} from './disclosure/disclosure';

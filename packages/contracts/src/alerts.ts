@@ -33,6 +33,11 @@ export const AlertSchema = z.object({
   latched: z.boolean().default(false),
   /** Configured to latch: clearing goes to E instead of A or D. */
   latching: z.boolean().default(false),
+  /**
+   * On a segment of a line carrying a toxic or flammable substance: the complex's safety roles
+   * see it whoever owns the pipe (docs/security.md).
+   */
+  incident: z.boolean().default(false),
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
@@ -74,8 +79,9 @@ export type AlertWithEvents = z.infer<typeof AlertWithEventsSchema>;
 /** The longest a timed shelve may last, seconds (8 h: one shift). */
 export const MAX_SHELVE_S = 8 * 3600;
 
-// Who acts: a name until sign-in arrives (issue 6).
-const Actor = z.string().trim().min(1).max(100);
+// Who acts comes from the session. An `actor` in the body is optional and refused (400) when it
+// is not the signed-in user's name (docs/alerts.md).
+const Actor = z.string().trim().min(1).max(100).optional();
 const Version = z.number().int().positive();
 const Note = z.string().trim().min(1).max(2000);
 

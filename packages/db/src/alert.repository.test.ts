@@ -293,7 +293,14 @@ describe('operator actions on alerts', () => {
     expect(await listAlerts(db.sql, { ...f, toMs: t0 + 3_600_001 })).toHaveLength(1);
     expect(await listAlerts(db.sql, { ...f, toMs: t0 + 3_600_000 })).toEqual([]);
     const ann = await listAnnunciations(db.sql, t0 + 3_600_000);
-    expect(ann).toEqual([{ area_id: base.areaId, time: new Date(t0 + 3_600_000) }]);
+    expect(ann).toEqual([
+      {
+        area_id: base.areaId,
+        time: new Date(t0 + 3_600_000),
+        company_id: base.companyId,
+        incident: expect.any(Boolean),
+      },
+    ]);
     expect((await listAlertAreas(db.sql)).length).toBeGreaterThan(0);
   });
 });

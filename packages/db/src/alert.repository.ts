@@ -8,7 +8,8 @@ import {
   type AlarmFlags,
 } from '@ct/analytics';
 import type { Alert } from '@ct/contracts';
-import type { Queryable, Sql } from './client';
+import type { Queryable } from './client';
+import { inTransaction } from './scope';
 import { doing } from './errors';
 
 export type AlertSeverity = 'low' | 'medium' | 'high' | 'critical';
@@ -38,6 +39,8 @@ export interface AlertRow {
   version: number;
   /** Configured per alert: clearing goes to E and waits for a reset (or resolve). */
   latching: boolean;
+  /** On a hazardous line's segment: visible to the complex's safety roles (migration 0011). */
+  incident: boolean;
 }
 
 export interface AlertEventRow {
@@ -152,9 +155,9 @@ async function chatterNote(tx: Queryable, r: RaiseInput): Promise<string | null>
  * The condition of a source became abnormal: opens a new alert (A->B), or reactivates the open
  * one (D->B), or refreshes the detail of an alert already active. Returns the alert.
  */
-export async function raiseAlert(sql: Sql, r: RaiseInput): Promise<AlertRow> {
+export async function raiseAlert(sql: Queryable, r: RaiseInput): Promise<AlertRow> {
   return doing(`raising a ${r.kind} alert on ${r.sourceId}`, () =>
-    sql.begin(async (tx) => {
+    inTransaction(sql, async (tx) => {
       const open = await openAlertFor(tx, r.kind, r.sourceType, r.sourceId);
       if (open) {
         const before = isaState(flagsOf(open));
@@ -197,7 +200,7 @@ export async function raiseAlert(sql: Sql, r: RaiseInput): Promise<AlertRow> {
  * latching alert goes to E instead and waits for an operator.
  */
 export async function clearAlert(
-  sql: Sql,
+  sql: Queryable,
   kind: string,
   sourceType: 'equipment' | 'segment' | 'line',
   sourceId: string,
@@ -206,7 +209,7 @@ export async function clearAlert(
   note: string | null = null,
 ): Promise<AlertRow | null> {
   return doing(`clearing the ${kind} alert on ${sourceId}`, () =>
-    sql.begin(async (tx) => {
+    inTransaction(sql, async (tx) => {
       const open = await openAlertFor(tx, kind, sourceType, sourceId);
       if (!open || !open.active) return open;
       const before = isaState(flagsOf(open));
@@ -224,7 +227,7 @@ export async function clearAlert(
  * goes stale. With a note, the audit trail records it as an `update`. Null if not open.
  */
 export async function updateAlertDetail(
-  sql: Sql,
+  sql: Queryable,
   id: number,
   detail: Record<string, unknown>,
   atMs: number,
@@ -233,7 +236,7 @@ export async function updateAlertDetail(
   title?: string,
 ): Promise<AlertRow | null> {
   return doing(`updating the detail of alert ${id}`, () =>
-    sql.begin(async (tx) => {
+    inTransaction(sql, async (tx) => {
       const [row] = await tx<AlertRow[]>`
         update alert set detail = ${tx.json(detail as never)}, updated_at = ${new Date(atMs)},
           title = coalesce(${title ?? null}, title)
@@ -265,7 +268,7 @@ export interface AlertFilter {
 }
 
 /** Alerts, newest first. */
-export async function listAlerts(sql: Sql, f: AlertFilter): Promise<AlertRow[]> {
+export async function listAlerts(sql: Queryable, f: AlertFilter): Promise<AlertRow[]> {
   const states = f.states?.length ? [...f.states] : null;
   const severities = f.severities?.length ? [...f.severities] : null;
   return doing(
@@ -288,7 +291,7 @@ export async function listAlerts(sql: Sql, f: AlertFilter): Promise<AlertRow[]> 
 }
 
 /** The audit trail of one alert, oldest first. */
-export async function listAlertEvents(sql: Sql, alertId: number): Promise<AlertEventRow[]> {
+export async function listAlertEvents(sql: Queryable, alertId: number): Promise<AlertEventRow[]> {
   return doing(
     `reading the events of alert ${alertId}`,
     () => sql<AlertEventRow[]>`
@@ -298,7 +301,7 @@ export async function listAlertEvents(sql: Sql, alertId: number): Promise<AlertE
 }
 
 /** One alert, or null. */
-export async function getAlert(sql: Sql, id: number): Promise<AlertRow | null> {
+export async function getAlert(sql: Queryable, id: number): Promise<AlertRow | null> {
   const [a] = await doing(
     `reading alert ${id}`,
     () => sql<AlertRow[]>`select * from alert where id = ${id}`,
@@ -332,6 +335,7 @@ export function toAlert(a: AlertRow): Alert {
     version: a.version,
     latched: a.latched,
     latching: a.latching,
+    incident: a.incident,
   };
 }
 
@@ -375,9 +379,9 @@ function alarmAction(a: AlertActionInput): AlarmAction {
  * updated (version + 1) together with its audit event. A comment leaves the row (and its version)
  * as it is and only appends the event.
  */
-export async function actOnAlert(sql: Sql, a: AlertActionInput): Promise<AlertActionResult> {
+export async function actOnAlert(sql: Queryable, a: AlertActionInput): Promise<AlertActionResult> {
   return doing(`${a.action} on alert ${a.id}`, () =>
-    sql.begin(async (tx): Promise<AlertActionResult> => {
+    inTransaction(sql, async (tx): Promise<AlertActionResult> => {
       const [cur] = await tx<AlertRow[]>`select * from alert where id = ${a.id} for update`;
       if (!cur) return { ok: false, reason: 'not_found' };
       if (a.version !== null && a.version !== cur.version)
@@ -421,12 +425,12 @@ export async function actOnAlert(sql: Sql, a: AlertActionInput): Promise<AlertAc
  * api replica is sweeping at the same moment are skipped (it does them).
  */
 export async function expireShelves(
-  sql: Sql,
+  sql: Queryable,
   nowMs: number,
   actor = 'system',
 ): Promise<{ alert: AlertRow; event: AlertEventRow }[]> {
   return doing('ending expired shelves', () =>
-    sql.begin(async (tx) => {
+    inTransaction(sql, async (tx) => {
       const due = await tx<AlertRow[]>`
         select * from alert where shelving = 'timed' and shelved_until <= ${new Date(nowMs)}
         order by shelved_until for update skip locked`;
@@ -454,20 +458,21 @@ export async function expireShelves(
 
 /** Every annunciation (a raise, or a return to B) since `sinceMs`, oldest first, with its area. */
 export async function listAnnunciations(
-  sql: Sql,
+  sql: Queryable,
   sinceMs: number,
-): Promise<{ area_id: string | null; time: Date }[]> {
+): Promise<{ area_id: string | null; time: Date; company_id: string; incident: boolean }[]> {
   return doing(
     'reading alert annunciations',
-    () => sql<{ area_id: string | null; time: Date }[]>`
-    select a.area_id, e.time from alert_event e join alert a on a.id = e.alert_id
+    () => sql<{ area_id: string | null; time: Date; company_id: string; incident: boolean }[]>`
+    select a.area_id, e.time, a.company_id, a.incident
+    from alert_event e join alert a on a.id = e.alert_id
     where e.action in ('raise', 'activate') and e.to_state = 'B' and e.time >= ${new Date(sinceMs)}
     order by e.time, e.id`,
   );
 }
 
 /** The operator areas, for the flood summary (every area, flooded or not). */
-export async function listAlertAreas(sql: Sql): Promise<{ id: string; name: string }[]> {
+export async function listAlertAreas(sql: Queryable): Promise<{ id: string; name: string }[]> {
   return doing(
     'reading the areas',
     () => sql<{ id: string; name: string }[]>`select id, name from area order by id`,

@@ -1,6 +1,8 @@
 import postgres from 'postgres';
 
 export type Sql = postgres.Sql;
+/** A transaction (what `withScope` hands its callback). */
+export type Tx = postgres.TransactionSql;
 /** A pool or a transaction: what a repository function can run its queries on. */
 export type Queryable = postgres.Sql | postgres.TransactionSql;
 

@@ -1,4 +1,4 @@
-import type { Sql } from './client';
+import type { Queryable } from './client';
 import { doing } from './errors';
 
 export interface DeadLetterInput {
@@ -15,7 +15,7 @@ export interface DeadLetterInput {
 }
 
 /** Stores dead letters; runs inside the caller's transaction when given one. */
-export async function insertDeadLetters(sql: Sql, items: DeadLetterInput[]): Promise<void> {
+export async function insertDeadLetters(sql: Queryable, items: DeadLetterInput[]): Promise<void> {
   if (items.length === 0) return;
   await doing('storing dead letters', async () => {
     for (let i = 0; i < items.length; i += 500) {
@@ -47,7 +47,7 @@ export interface DeadLetterRow {
 
 /** The newest dead letters first. */
 export async function listDeadLetters(
-  sql: Sql,
+  sql: Queryable,
   limit: number,
   reason?: string,
 ): Promise<DeadLetterRow[]> {
@@ -63,7 +63,7 @@ export async function listDeadLetters(
 
 /** Dead letters per reason, and in all. */
 export async function countDeadLetters(
-  sql: Sql,
+  sql: Queryable,
 ): Promise<{ total: number; byReason: Record<string, number> }> {
   return doing('counting dead letters', async () => {
     const rows = await sql<{ reason: string; n: number }[]>`

@@ -1,4 +1,4 @@
-import type { Sql } from './client';
+import type { Queryable } from './client';
 import { doing } from './errors';
 
 export interface RotatingSensor {
@@ -25,7 +25,7 @@ export interface RotatingEquipment {
 
 /** Pumps and compressors (of the given areas, or all) with their sensors. */
 export async function listRotatingEquipment(
-  sql: Sql,
+  sql: Queryable,
   areas: string[] | null,
 ): Promise<RotatingEquipment[]> {
   return doing('listing rotating equipment', async () => {
@@ -84,7 +84,7 @@ export interface SensorHistory {
 
 /** Raw readings of several sensors in [fromMs, toMs), by sensor, in time order. */
 export async function querySensorHistory(
-  sql: Sql,
+  sql: Queryable,
   sensorIds: number[],
   fromMs: number,
   toMs: number,
@@ -126,7 +126,7 @@ export interface AnomalyScoreRow {
 }
 
 /** Stores score rows; a row already stored for the same asset, detector and time is replaced. */
-export async function insertAnomalyScores(sql: Sql, rows: AnomalyScoreRow[]): Promise<void> {
+export async function insertAnomalyScores(sql: Queryable, rows: AnomalyScoreRow[]): Promise<void> {
   if (rows.length === 0) return;
   await doing('storing anomaly scores', async () => {
     for (let i = 0; i < rows.length; i += 1000) {
@@ -197,7 +197,10 @@ function fromDb(r: ScoreDbRow): AnomalyScoreRow {
 }
 
 /** The newest score row of every asset written since `sinceMs`. */
-export async function latestAnomalyScores(sql: Sql, sinceMs: number): Promise<AnomalyScoreRow[]> {
+export async function latestAnomalyScores(
+  sql: Queryable,
+  sinceMs: number,
+): Promise<AnomalyScoreRow[]> {
   return doing('reading the latest anomaly scores', async () => {
     const rows = await sql<ScoreDbRow[]>`
       select distinct on (equipment_id) extract(epoch from time) * 1000 as t, company_id,
@@ -211,7 +214,7 @@ export async function latestAnomalyScores(sql: Sql, sinceMs: number): Promise<An
 
 /** Score rows of one asset in [fromMs, toMs), at most `limit`, oldest first. */
 export async function queryAnomalyScores(
-  sql: Sql,
+  sql: Queryable,
   equipmentId: string,
   fromMs: number,
   toMs: number,
@@ -238,7 +241,7 @@ export interface Baseline {
 
 /** The baseline window a detector of this asset learned from, or null. */
 export async function getBaseline(
-  sql: Sql,
+  sql: Queryable,
   equipmentId: string,
   detector: string,
 ): Promise<Baseline | null> {
@@ -254,7 +257,7 @@ export async function getBaseline(
 
 /** Records (or replaces) the baseline window of a detector. */
 export async function saveBaseline(
-  sql: Sql,
+  sql: Queryable,
   equipmentId: string,
   companyId: string,
   detector: string,
@@ -273,7 +276,7 @@ export async function saveBaseline(
 
 /** Minute averages of several sensors in [fromMs, toMs) from the 1 min rollup, by sensor. */
 export async function queryMinuteHistory(
-  sql: Sql,
+  sql: Queryable,
   sensorIds: number[],
   fromMs: number,
   toMs: number,

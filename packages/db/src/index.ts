@@ -1,5 +1,5 @@
 export { connect } from './client';
-export type { Sql, Queryable, ConnectOptions } from './client';
+export type { Sql, Queryable, Tx, ConnectOptions } from './client';
 export { DbError, pgCode, doing } from './errors';
 export { migrate, storageMode, timescaleAvailable } from './migrate';
 export type { StorageMode, StorageChoice, MigrateOptions, MigrateResult } from './migrate';
@@ -51,6 +51,8 @@ export type {
 export { insertDeadLetters, listDeadLetters, countDeadLetters } from './dead-letter.repository';
 export type { DeadLetterInput, DeadLetterRow } from './dead-letter.repository';
 export { createTestDatabase, TEST_SERVER_URL } from './testing';
+export { seedCompanyData, fixtureCompanies } from './tenancy-fixture';
+export type { CompanyFixture } from './tenancy-fixture';
 export type { TestDatabase } from './testing';
 export { SensorDirectory } from './sensor-directory';
 export type { SensorResolver } from './sensor-directory';
@@ -119,3 +121,50 @@ export type {
 } from './integrity.repository';
 export { recordLineOperation, listLineOperations, getLine } from './leak.repository';
 export type { LineOperationRow, LineRow } from './leak.repository';
+export { withScope, inTransaction, SYSTEM_SCOPE } from './scope';
+export type { Scope } from './scope';
+export {
+  findUserByUsername,
+  findUserByOidc,
+  getUser,
+  listUsers,
+  createUser,
+  updateUser,
+  countUsers,
+  createSession,
+  findSession,
+  touchSession,
+  revokeSession,
+  revokeUserSessions,
+  createDisplayToken,
+  listDisplayTokens,
+  useDisplayToken,
+  revokeDisplayToken,
+  createSigninLink,
+  consumeSigninLink,
+  appendAudit,
+  listAudit,
+  listMqttAccounts,
+  getMqttAccount,
+  createMqttDevice,
+  upsertMqttService,
+  deleteMqttAccount,
+  queryStatsCells,
+  listStatsQueries,
+  recordStatsQuery,
+} from './auth.repository';
+export type {
+  UserRow,
+  NewUser,
+  UserChanges,
+  SessionRow,
+  NewSession,
+  DisplayTokenRow,
+  AuditInput,
+  AuditRow,
+  AuditFilter,
+  MqttAccountRow,
+  StatsCellRow,
+  StatsQueryInput,
+  StatsQueryRow,
+} from './auth.repository';

@@ -22,7 +22,8 @@ import {
 import type { InspectionHistory } from '@ct/plant';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Queryable, Sql } from './client';
+import type { Queryable } from './client';
+import { inTransaction } from './scope';
 import { doing } from './errors';
 import { getPlantMeta, type PlantMeta } from './plant.repository';
 
@@ -46,7 +47,7 @@ export interface PipeConditionState {
 
 /** Counts of segments, CMLs, readings and conditions (current and stale). */
 export async function pipeConditionState(
-  sql: Sql,
+  sql: Queryable,
   tablesVersion = INTEGRITY_TABLES_V1.version,
 ): Promise<PipeConditionState> {
   return doing('counting pipe-condition data', async () => {
@@ -66,12 +67,12 @@ export async function pipeConditionState(
  * Conditions are not recomputed here: call `recomputeConditions` after.
  */
 export async function loadInspectionHistory(
-  sql: Sql,
+  sql: Queryable,
   history: InspectionHistory,
   name = 'generated inspection history',
 ): Promise<{ cmls: number; readings: number }> {
   return doing('loading the inspection history', () =>
-    sql.begin(async (tx) => {
+    inTransaction(sql, async (tx) => {
       const c = history.cmls;
       const CHUNK = 100_000;
       for (let i = 0; i < c.cml.length; i += CHUNK) {
@@ -108,7 +109,7 @@ export async function loadInspectionHistory(
  * then recomputes every condition if any segment lacks one or was assessed with other tables.
  */
 export async function ensurePipeConditions(
-  sql: Sql,
+  sql: Queryable,
   opts: {
     history: (meta: PlantMeta) => InspectionHistory | null;
     asOfMs: number;
@@ -128,7 +129,7 @@ export async function ensurePipeConditions(
     }
   }
   if (loadedReadings > 0 || state.conditions < state.segments || state.staleConditions > 0) {
-    const { segments } = await sql.begin((tx) =>
+    const { segments } = await inTransaction(sql, (tx) =>
       recomputeConditions(tx, { asOfMs: opts.asOfMs, tables }),
     );
     return { loadedReadings, recomputed: segments };
@@ -416,12 +417,31 @@ async function writeConditions(
         'text',
       )}::text[])`;
   }
+  // PostgreSQL refuses COPY into a table whose row security applies to the writer (the api's
+  // role): there the rows go through a temporary table and an insert the policies check.
+  const staged = await rowSecurityActive(q, table);
+  const target = staged ? 'segment_condition_stage' : table;
+  if (staged) {
+    await q`create temporary table if not exists segment_condition_stage
+      (like segment_condition including defaults) on commit drop`;
+    await q`truncate segment_condition_stage`;
+  }
   const copy = await q
-    .unsafe(`copy ${table} (${CONDITION_COLUMNS.join(', ')}) from stdin`)
+    .unsafe(`copy ${target} (${CONDITION_COLUMNS.join(', ')}) from stdin`)
     .writable();
   const lines = segs.map((s, i) => conditionLine(s, cs[i]!, nearby[i]!));
   lines.push('');
   await pipeline(Readable.from([lines.join('\n')]), copy);
+  if (staged) {
+    await q.unsafe(`insert into ${table} (${CONDITION_COLUMNS.join(', ')})
+      select ${CONDITION_COLUMNS.join(', ')} from segment_condition_stage`);
+  }
+}
+
+/** Whether row-level security applies to the current role on `table` (migration 0011). */
+async function rowSecurityActive(q: Queryable, table: string): Promise<boolean> {
+  const [r] = await q<{ on: boolean }[]>`select row_security_active(${table}::regclass) as on`;
+  return r?.on ?? false;
 }
 
 // Serialises everything that rewrites conditions (imports, recomputes): two of them at once
@@ -467,6 +487,8 @@ async function finishRebuild(q: Queryable): Promise<void> {
   for (const ix of indexes) {
     if (!ix.primary) await q.unsafe(`alter index ${ix.name}_next rename to ${ix.name}`);
   }
+  // the new table has none of the old one's row security and grants: apply them again
+  await q`select ct_apply_tenancy(false)`;
 }
 
 export interface RecomputeOptions {
@@ -517,7 +539,11 @@ export async function recomputeConditions(
     const [count] = await q<{ n: number }[]>`select count(*)::int as n from segment_condition`;
     const stored = count?.n ?? 0;
     // Rewriting a fifth of the rows or more: build a new table and swap (see beginRebuild).
-    const rebuild = !opts.segmentIds || ids.length >= Math.max(5000, stored * 0.2);
+    // Only the owner may (the api's role recomputes what it imported, row by row under its
+    // policies: a swap would need the table's other companies' rows, which it cannot see).
+    const rebuild =
+      (!opts.segmentIds || ids.length >= Math.max(5000, stored * 0.2)) &&
+      !(await rowSecurityActive(q, 'segment_condition'));
     if (rebuild) await beginRebuild(q, opts.segmentIds ? ids : 'none');
     lap('recompute_prepare');
     let next = chunks.length > 0 ? readInputs(q, chunks[0]!, tables.version) : null;
@@ -744,7 +770,7 @@ export interface ConditionSearch {
 const SORT_MATCHES_BELOW = 20_000;
 
 export async function searchConditions(
-  sql: Sql,
+  sql: Queryable,
   s: ConditionSearch,
 ): Promise<{ items: ConditionListRow[]; total: number }> {
   return doing('searching pipe conditions', async () => {
@@ -776,7 +802,7 @@ export async function searchConditions(
 
 /** Every segment matching the filter, in order, in batches (for the CSV export). */
 export async function* exportConditions(
-  sql: Sql,
+  sql: Queryable,
   filter: ConditionFilter,
   sort: ConditionSortKey,
   order: 'asc' | 'desc',
@@ -817,7 +843,7 @@ const LEVEL_KEYS = ['low', 'medium', 'medium_high', 'high'];
  * overdue, below the required thickness or never inspected.
  */
 export async function summarizeConditions(
-  sql: Sql,
+  sql: Queryable,
   by: SummaryGroup,
   filter: ConditionFilter,
   paging: { limit: number; offset: number },
@@ -913,7 +939,7 @@ export interface ConditionDetail {
 
 /** One segment's design, stored condition, and every reading per CML with that CML's figures. */
 export async function getConditionDetail(
-  sql: Sql,
+  sql: Queryable,
   id: string,
   today: string,
   opts: { nowMs: number; tables?: IntegrityTables },
@@ -995,7 +1021,7 @@ export async function getConditionDetail(
 
 /** What the import rules need from the database about the segments and readings of a file. */
 export async function inspectionImportContext(
-  sql: Sql,
+  sql: Queryable,
   rows: readonly { segmentId: string; cml: string; date: string }[],
 ): Promise<{
   segments: Map<
@@ -1065,7 +1091,7 @@ export interface StoreInspectionsOptions {
  * touch, all in one transaction: either everything is stored and current, or nothing.
  */
 export async function storeInspections(
-  sql: Sql,
+  sql: Queryable,
   rows: readonly {
     segmentId: string;
     cml: string;
@@ -1077,7 +1103,7 @@ export async function storeInspections(
   opts: StoreInspectionsOptions,
 ): Promise<{ campaignId: number; stored: number; cmlsCreated: number; recomputed: number }> {
   return doing('storing inspection readings', () =>
-    sql.begin(async (tx) => {
+    inTransaction(sql, async (tx) => {
       const [campaign] = await tx<{ id: number }[]>`
         insert into inspection_campaign (name, source, readings, rejected_lines)
         values (${opts.campaign}, 'csv', ${rows.length}, ${opts.rejectedLines}) returning id`;

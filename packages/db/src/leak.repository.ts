@@ -1,5 +1,5 @@
 import type { LineOperation } from '@ct/contracts';
-import type { Sql } from './client';
+import type { Queryable } from './client';
 import { doing } from './errors';
 
 export interface LineOperationRow {
@@ -17,7 +17,7 @@ export interface LineOperationRow {
 
 /** Keeps an announced operation; null when the line is unknown. */
 export async function recordLineOperation(
-  sql: Sql,
+  sql: Queryable,
   op: LineOperation,
   source: string,
 ): Promise<LineOperationRow | null> {
@@ -35,7 +35,7 @@ export async function recordLineOperation(
 
 /** The latest operations announced on a line, newest first. */
 export async function listLineOperations(
-  sql: Sql,
+  sql: Queryable,
   lineId: string,
   limit = 50,
 ): Promise<LineOperationRow[]> {
@@ -57,7 +57,7 @@ export interface LineRow {
 }
 
 /** One line by id or tag, or null. */
-export async function getLine(sql: Sql, idOrTag: string): Promise<LineRow | null> {
+export async function getLine(sql: Queryable, idOrTag: string): Promise<LineRow | null> {
   return doing(`reading line ${idOrTag}`, async () => {
     const [row] = await sql<LineRow[]>`
       select id, company_id, tag, name, area_id, substance_id from line

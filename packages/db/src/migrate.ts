@@ -13,6 +13,11 @@ export interface MigrateOptions {
   retentionDays?: number;
   /** TimescaleDB only: chunks older than this are compressed (default 7). */
   compressAfterDays?: number;
+  /**
+   * A password for the api's role `ct_api` (needed where the server does not trust local
+   * connections); set on every run when given.
+   */
+  apiPassword?: string;
 }
 
 export interface MigrateResult {
@@ -102,6 +107,11 @@ export async function migrate(sql: Sql, options: MigrateOptions = {}): Promise<M
           values (${m.version}, ${m.name}, ${m.variant})`;
         applied.push(m.file);
       }
+      // A table added by a migration, or one rebuilt, gets its class's row security and grants.
+      await tx`select ct_apply_tenancy(false)`;
+      if (options.apiPassword) {
+        await tx.unsafe(`alter role ct_api password ${quoteLiteral(options.apiPassword)}`);
+      }
       const retentionDays = options.retentionDays ?? 90;
       await tx`insert into schema_meta (key, value) values ('retention_days', ${String(retentionDays)})
         on conflict (key) do update set value = excluded.value`;
@@ -117,6 +127,11 @@ export async function migrate(sql: Sql, options: MigrateOptions = {}): Promise<M
     });
     return { storage, applied };
   });
+}
+
+/** A SQL string literal (for the one statement that cannot take a parameter). */
+function quoteLiteral(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
 }
 
 /** The storage mode recorded by `migrate`, or null before the first migration. */

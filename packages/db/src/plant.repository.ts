@@ -1,5 +1,6 @@
 import type { PlantModel, Vec2, Vec3 } from '@ct/plant';
-import type { Queryable, Sql } from './client';
+import type { Queryable } from './client';
+import { inTransaction } from './scope';
 import { doing } from './errors';
 
 // Keeps every multi-row insert under PostgreSQL's 65,535 bind parameters.
@@ -31,7 +32,7 @@ export interface PlantMeta {
 }
 
 /** What was loaded into the asset tables, or null when they are empty. */
-export async function getPlantMeta(sql: Sql): Promise<PlantMeta | null> {
+export async function getPlantMeta(sql: Queryable): Promise<PlantMeta | null> {
   const rows = await sql<
     { source: string; seed: number | null; size: string | null; version: number; loaded_at: Date }[]
   >`select source, seed, size, version, loaded_at from plant_meta`;
@@ -45,9 +46,9 @@ export async function getPlantMeta(sql: Sql): Promise<PlantMeta | null> {
  * Writes a whole network model into empty asset tables in one transaction. Fails if a plant is
  * already loaded: sensor ids are referenced by stored readings and must not change under them.
  */
-export async function loadPlant(sql: Sql, model: PlantModel): Promise<void> {
+export async function loadPlant(sql: Queryable, model: PlantModel): Promise<void> {
   await doing('loading the plant model', () =>
-    sql.begin(async (tx) => {
+    inTransaction(sql, async (tx) => {
       const [existing] = await tx`select source from plant_meta for update`;
       if (existing) throw new Error('a plant is already loaded; start from an empty database');
       const s = model.site;
@@ -213,7 +214,7 @@ export interface SensorKey {
 }
 
 /** Every sensor's id by company and tag: what ingest needs to map a reading to a row. */
-export async function listSensorKeys(sql: Sql): Promise<SensorKey[]> {
+export async function listSensorKeys(sql: Queryable): Promise<SensorKey[]> {
   return doing('listing sensors', async () => {
     const rows = await sql<{ id: number; company_id: string; tag: string }[]>`
       select id, company_id, tag from sensor`;
@@ -243,7 +244,7 @@ export interface SensorFilter {
 }
 
 /** Sensors matching every given filter, ordered by id. */
-export async function listSensors(sql: Sql, f: SensorFilter): Promise<SensorRow[]> {
+export async function listSensors(sql: Queryable, f: SensorFilter): Promise<SensorRow[]> {
   return doing(
     'listing sensors',
     () =>
@@ -259,7 +260,7 @@ export async function listSensors(sql: Sql, f: SensorFilter): Promise<SensorRow[
 }
 
 /** One sensor, or null. */
-export async function getSensor(sql: Sql, id: number): Promise<SensorRow | null> {
+export async function getSensor(sql: Queryable, id: number): Promise<SensorRow | null> {
   const rows = await doing(
     `reading sensor ${id}`,
     () => sql<SensorRow[]>`
@@ -270,7 +271,7 @@ export async function getSensor(sql: Sql, id: number): Promise<SensorRow | null>
 }
 
 /** Every sensor with the fields the live view needs, ordered by id. */
-export async function listAllSensors(sql: Sql): Promise<SensorRow[]> {
+export async function listAllSensors(sql: Queryable): Promise<SensorRow[]> {
   return doing(
     'listing sensors',
     () => sql<SensorRow[]>`
@@ -329,7 +330,7 @@ export interface NetworkRows {
 }
 
 /** Everything the 3D view draws, read in one go (cached by the api). */
-export async function loadNetworkRows(sql: Sql): Promise<NetworkRows> {
+export async function loadNetworkRows(sql: Queryable): Promise<NetworkRows> {
   return doing('reading the network', async () => {
     const [site] = await sql<NonNullable<NetworkRows['site']>[]>`
       select id, name, origin_lat, origin_lon, bounds_min_m, bounds_max_m, coastline_m from site`;
@@ -353,7 +354,7 @@ export async function loadNetworkRows(sql: Sql): Promise<NetworkRows> {
 
 /** Records a device's online/offline status message. Unknown devices are ignored (false). */
 export async function updateDeviceStatus(
-  sql: Sql,
+  sql: Queryable,
   companyId: string,
   deviceId: string,
   status: 'online' | 'offline',
@@ -394,7 +395,7 @@ export interface SegmentDetailRow {
 }
 
 /** One segment with its line and owner, or null. */
-export async function getSegment(sql: Sql, id: string): Promise<SegmentDetailRow | null> {
+export async function getSegment(sql: Queryable, id: string): Promise<SegmentDetailRow | null> {
   const rows = await doing(
     `reading segment ${id}`,
     () => sql<SegmentDetailRow[]>`
@@ -427,7 +428,7 @@ export interface EquipmentDetailRow {
 }
 
 /** One piece of equipment with its owner, or null. */
-export async function getEquipment(sql: Sql, id: string): Promise<EquipmentDetailRow | null> {
+export async function getEquipment(sql: Queryable, id: string): Promise<EquipmentDetailRow | null> {
   const rows = await doing(
     `reading equipment ${id}`,
     () => sql<EquipmentDetailRow[]>`
@@ -455,7 +456,7 @@ const opt = <T>(x: T | null): T | undefined => (x === null ? undefined : x);
  * imported network): for services that reason over the plant, such as the leak detector.
  * Null when no plant is loaded.
  */
-export async function readPlantModel(sql: Sql): Promise<PlantModel | null> {
+export async function readPlantModel(sql: Queryable): Promise<PlantModel | null> {
   return doing('reading the plant model', async () => {
     const meta = await getPlantMeta(sql);
     if (!meta) return null;

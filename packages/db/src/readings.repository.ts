@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Resolution } from '@ct/contracts';
-import type { Sql } from './client';
+import type { Queryable } from './client';
+import { inTransaction } from './scope';
 import { encodeReadingsCopy, type ReadingColumns } from './copy-binary';
 import { doing, pgCode } from './errors';
 import type { StorageMode } from './migrate';
@@ -269,9 +270,9 @@ export function partitionName(day: number): string {
 }
 
 /** Plain PostgreSQL: creates the daily partitions for `days` (days since the epoch) if missing. */
-export async function ensurePartitions(sql: Sql, days: number[]): Promise<void> {
+export async function ensurePartitions(sql: Queryable, days: number[]): Promise<void> {
   await doing('creating daily partitions of readings', () =>
-    sql.begin(async (tx) => {
+    inTransaction(sql, async (tx) => {
       await tx`select pg_advisory_xact_lock(${PARTITION_LOCK_KEY})`;
       for (const day of days) await tx.unsafe(partitionDdl(day));
     }),
@@ -290,9 +291,13 @@ export interface RollupResult {
  * fall in from the 1 min rollup. One caller at a time does the work; a concurrent caller returns
  * at once with zeros. So the 1 min and 1 h tables trail the raw rows by one to two minutes.
  */
-export async function runRollup(sql: Sql, maxBuckets = 120, settleS = 5): Promise<RollupResult> {
+export async function runRollup(
+  sql: Queryable,
+  maxBuckets = 120,
+  settleS = 5,
+): Promise<RollupResult> {
   return doing('rolling up readings', () =>
-    sql.begin(async (tx) => {
+    inTransaction(sql, async (tx) => {
       const [lock] = await tx<{ ok: boolean }[]>`select pg_try_advisory_xact_lock(7402913) as ok`;
       if (!lock?.ok) return { minuteBuckets: 0, rows1m: 0, rows1h: 0 };
       // Only closed minutes: the open one would be recomputed every run while it fills. Late
@@ -354,7 +359,7 @@ export async function runRollup(sql: Sql, maxBuckets = 120, settleS = 5): Promis
  * days' partitions, and trims the 1 min rollup to `rollupRetentionDays`.
  */
 export async function runRetention(
-  sql: Sql,
+  sql: Queryable,
   nowMs: number,
   retentionDays: number,
   rollupRetentionDays = 400,
@@ -395,11 +400,13 @@ export interface TrendSeries {
 }
 
 /**
- * Readings of one sensor in [fromMs, toMs) at a resolution. `auto` picks the finest of raw,
- * 1 min and 1 h that returns at most `maxPoints` points.
+ * Readings of one sensor in [fromMs, toMs) at a resolution, through the ct_readings functions
+ * (migration 0011): the api's role has no privilege on the readings tables themselves, and the
+ * functions return nothing for a sensor whose company the request's scope may not read. `auto`
+ * picks the finest of raw, 1 min and 1 h that returns at most `maxPoints` points.
  */
 export async function querySensorTrend(
-  sql: Sql,
+  sql: Queryable,
   sensorId: number,
   fromMs: number,
   toMs: number,
@@ -414,18 +421,14 @@ export async function querySensorTrend(
       if ((toMs - fromMs) / MINUTE_MS > maxPoints) res = '1h';
       else {
         const [c] = await sql<{ n: number }[]>`
-          select count(*)::int as n from (
-            select 1 from readings
-            where sensor_id = ${sensorId} and time >= ${from} and time < ${to}
-            limit ${maxPoints + 1}) s`;
+          select count(*)::int as n from ct_readings(${sensorId}, ${from}, ${to}, ${maxPoints + 1})`;
         res = (c?.n ?? 0) <= maxPoints ? 'raw' : '1m';
       }
     }
     if (res === 'raw') {
       const rows = await sql<{ t: number; v: number }[]>`
-        select extract(epoch from time) * 1000 as t, value as v from readings
-        where sensor_id = ${sensorId} and time >= ${from} and time < ${to}
-        order by time limit ${maxPoints + 1}`;
+        select extract(epoch from read_at) * 1000 as t, value as v
+        from ct_readings(${sensorId}, ${from}, ${to}, ${maxPoints + 1})`;
       const truncated = rows.length > maxPoints;
       const kept = truncated ? rows.slice(0, maxPoints) : rows;
       const v = kept.map((r) => r.v);
@@ -439,16 +442,9 @@ export async function querySensorTrend(
         truncated,
       };
     }
-    const rows =
-      res === '1m'
-        ? await sql<AggRow[]>`
-          select extract(epoch from bucket) * 1000 as t, avg_value, min_value, max_value, count
-          from readings_1m where sensor_id = ${sensorId} and bucket >= ${from} and bucket < ${to}
-          order by bucket limit ${maxPoints + 1}`
-        : await sql<AggRow[]>`
-          select extract(epoch from bucket) * 1000 as t, avg_value, min_value, max_value, count
-          from readings_1h where sensor_id = ${sensorId} and bucket >= ${from} and bucket < ${to}
-          order by bucket limit ${maxPoints + 1}`;
+    const rows = await sql<AggRow[]>`
+      select extract(epoch from bucket) * 1000 as t, avg_value, min_value, max_value, count
+      from ct_rollup(${res}, ${sensorId}, ${from}, ${to}, ${maxPoints + 1})`;
     const truncated = rows.length > maxPoints;
     const kept = truncated ? rows.slice(0, maxPoints) : rows;
     return {
@@ -478,31 +474,29 @@ export interface LatestValue {
 }
 
 /** The last value of every sensor that reported within `sinceMs`, from the 1 min rollup. */
-export async function queryLatestValues(sql: Sql, sinceMs: number): Promise<LatestValue[]> {
+export async function queryLatestValues(sql: Queryable, sinceMs: number): Promise<LatestValue[]> {
   return doing('reading the latest values', async () => {
     const rows = await sql<{ sensor_id: number; t: number; v: number }[]>`
-      select distinct on (sensor_id) sensor_id,
-        extract(epoch from last_time) * 1000 as t, last_value as v
-      from readings_1m where bucket >= ${new Date(sinceMs)}
-      order by sensor_id, bucket desc`;
+      select sensor_id, extract(epoch from last_time) * 1000 as t, last_value as v
+      from ct_latest_values(${new Date(sinceMs)})`;
     return rows.map((r) => ({ sensorId: r.sensor_id, t: Number(r.t), v: r.v }));
   });
 }
 
 /** The latest reading of one sensor from the raw table, or null. */
 export async function queryLatestReading(
-  sql: Sql,
+  sql: Queryable,
   sensorId: number,
 ): Promise<{ t: number; v: number; q: number } | null> {
   const rows = await sql<{ t: number; v: number; q: number }[]>`
-    select extract(epoch from time) * 1000 as t, value as v, quality as q from readings
-    where sensor_id = ${sensorId} order by time desc limit 1`;
+    select extract(epoch from read_at) * 1000 as t, value as v, quality as q
+    from ct_latest_reading(${sensorId})`;
   const r = rows[0];
   return r ? { t: Number(r.t), v: r.v, q: r.q } : null;
 }
 
 /** An estimate of the number of stored readings, from the planner's statistics (cheap). */
-export async function estimateReadingsCount(sql: Sql): Promise<number> {
+export async function estimateReadingsCount(sql: Queryable): Promise<number> {
   const [r] = await sql<{ n: number }[]>`
     select coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint as n
     from pg_inherits i

@@ -1,5 +1,5 @@
 import type { Sql } from './client';
-import { listSensorKeys } from './plant.repository';
+import { listSensorKeys, type SensorKey } from './plant.repository';
 
 export interface SensorResolver {
   /** The sensor's row id, or undefined when the company has no such tag. */
@@ -17,8 +17,12 @@ export class SensorDirectory implements SensorResolver {
   private loading: Promise<void> | null = null;
   size = 0;
 
+  /**
+   * `source` is a pool (read as it connects: the owner sees every sensor) or a function that
+   * reads the keys (the api reads them in its system scope).
+   */
   constructor(
-    private readonly sql: Sql,
+    private readonly source: Sql | (() => Promise<SensorKey[]>),
     private readonly minReloadMs = 30_000,
   ) {}
 
@@ -27,7 +31,10 @@ export class SensorDirectory implements SensorResolver {
   }
 
   async load(): Promise<void> {
-    const keys = await listSensorKeys(this.sql);
+    const keys =
+      typeof this.source === 'function' && !('begin' in this.source)
+        ? await (this.source as () => Promise<SensorKey[]>)()
+        : await listSensorKeys(this.source as Sql);
     const next = new Map<string, Map<string, number>>();
     for (const k of keys) {
       let m = next.get(k.companyId);

@@ -9,6 +9,8 @@ export interface TestDatabase {
   url: string;
   name: string;
   sql: Sql;
+  /** The database's URL for another role (the api's: `ct_api`, after `migrate`). */
+  urlAs: (role: string) => string;
   /** Closes the pool and drops the database. */
   drop: () => Promise<void>;
 }
@@ -29,6 +31,12 @@ export async function createTestDatabase(prefix = 'ct_test'): Promise<TestDataba
     url: url.toString(),
     name,
     sql,
+    urlAs: (role: string) => {
+      const u = new URL(url.toString());
+      u.username = role;
+      u.password = '';
+      return u.toString();
+    },
     drop: async () => {
       await sql.end({ timeout: 5 });
       const a = connect(TEST_SERVER_URL, { max: 1 });

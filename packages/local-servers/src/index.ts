@@ -1,4 +1,4 @@
 export { EmbeddedPostgres } from './embedded-postgres';
 export type { EmbeddedPostgresOptions } from './embedded-postgres';
-export { startEmbeddedBroker } from './embedded-broker';
-export type { EmbeddedBroker } from './embedded-broker';
+export { startEmbeddedBroker, brokerAuthHooks } from './embedded-broker';
+export type { EmbeddedBroker, BrokerAuth, BrokerDenial } from './embedded-broker';

@@ -19,6 +19,8 @@ if (!MOSQUITTO_AVAILABLE) {
 export interface MosquittoHandle {
   url: string;
   port: number;
+  /** What Mosquitto wrote to stderr (with `log_dest stderr`, its log). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -33,8 +35,14 @@ export const MOSQUITTO_QUEUE_CONFIG = [
   'persistent_client_expiration 1d',
 ].join('\n');
 
-/** Starts a private Mosquitto (the machine's binary) on a free port, anonymous, in memory. */
-export async function startMosquitto(extraConfig = ''): Promise<MosquittoHandle> {
+/**
+ * Starts a private Mosquitto (the machine's binary) on a free port, in memory; anonymous unless
+ * `allowAnonymous` is false (then `extraConfig` names the password and ACL files).
+ */
+export async function startMosquitto(
+  extraConfig = '',
+  opts: { allowAnonymous?: boolean } = {},
+): Promise<MosquittoHandle> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'ct-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
@@ -42,9 +50,9 @@ export async function startMosquitto(extraConfig = ''): Promise<MosquittoHandle>
     conf,
     [
       `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
+      `allow_anonymous ${opts.allowAnonymous === false ? 'false' : 'true'}`,
       'persistence false',
-      'log_dest none',
+      extraConfig.includes('log_dest') ? '' : 'log_dest none',
       MOSQUITTO_QUEUE_CONFIG,
       extraConfig,
     ].join('\n') + '\n',
@@ -69,6 +77,7 @@ export async function startMosquitto(extraConfig = ''): Promise<MosquittoHandle>
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
+    log: () => stderr,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -30,6 +30,14 @@ const ALERT_PREFIX = alertEventTopic('');
 
 export type AlertListener = (e: AlertEvent) => void;
 
+/** The audiences that see an alert: its company, and the control room when it is an incident. */
+function audiencesOf(a: { company_id?: string; incident?: boolean }): string[] {
+  const out: string[] = [];
+  if (a.company_id) out.push(`company:${a.company_id}`);
+  if (a.incident) out.push('incidents');
+  return out;
+}
+
 export interface LiveHubOptions {
   mqttUrl: string;
   username?: string | undefined;
@@ -60,6 +68,11 @@ export class LiveHub {
   messagesInvalid = 0;
   /** Alarm floods per operator area, from the alert events seen (seeded from the database). */
   readonly floods = new FloodDetector();
+  /**
+   * The same for each audience, counting only the alerts it sees: `incidents` (the complex's
+   * control room: hazardous lines' alerts of every company) and `company:<id>` (a company's own).
+   */
+  private readonly audienceFloods = new Map<string, FloodDetector>();
   /** Increments whenever a flood begins, grows or ends. */
   floodVersion = 0;
   /** ISA state of each alert seen not in A, to tell a new annunciation from a refresh. */
@@ -104,7 +117,10 @@ export class LiveHub {
     client.on('error', () => {});
     this.client = client;
     this.floodTimer = setInterval(() => {
-      if (this.floods.advance(Date.now()).length > 0) this.floodVersion++;
+      const now = Date.now();
+      let changed = this.floods.advance(now).length > 0;
+      for (const f of this.audienceFloods.values()) changed = f.advance(now).length > 0 || changed;
+      if (changed) this.floodVersion++;
     }, FLOOD_TICK_MS);
     this.floodTimer.unref();
   }
@@ -141,18 +157,44 @@ export class LiveHub {
    */
   seedAlerts(
     open: readonly { id: number; isa_state: string }[],
-    annunciations: readonly { area_id: string | null; time: Date }[],
+    annunciations: readonly {
+      area_id: string | null;
+      time: Date;
+      company_id?: string;
+      incident?: boolean;
+    }[],
     nowMs: number,
   ): void {
     for (const a of open) this.alertStates.set(a.id, a.isa_state);
-    for (const a of annunciations) if (a.area_id) this.floods.add(a.area_id, a.time.getTime());
+    for (const a of annunciations) {
+      if (!a.area_id) continue;
+      this.floods.add(a.area_id, a.time.getTime());
+      for (const key of audiencesOf(a)) this.audience(key).add(a.area_id, a.time.getTime());
+    }
     this.floods.advance(nowMs);
+    for (const f of this.audienceFloods.values()) f.advance(nowMs);
     this.floodVersion++;
   }
 
-  /** Flood status of every area that has had an annunciation in the look-back period. */
-  floodStatus(nowMs: number): AreaFloodStatus[] {
-    return this.floods.status(nowMs);
+  private audience(key: string): FloodDetector {
+    let f = this.audienceFloods.get(key);
+    if (!f) this.audienceFloods.set(key, (f = new FloodDetector()));
+    return f;
+  }
+
+  /**
+   * Flood status of every area that has had an annunciation in the look-back period: of all
+   * alerts, or of those an audience sees (`audienceOf` in routes/live).
+   */
+  floodStatus(nowMs: number, audience?: string): AreaFloodStatus[] {
+    if (audience === undefined) return this.floods.status(nowMs);
+    return this.audienceFloods.get(audience)?.status(nowMs) ?? [];
+  }
+
+  /** Whether an area is in flood for an audience (all alerts when none is given). */
+  inFlood(area: string, audience?: string): boolean {
+    if (audience === undefined) return this.floods.inFlood(area);
+    return this.audienceFloods.get(audience)?.inFlood(area) ?? false;
   }
 
   /** Feeds one message (the MQTT handler; tests may call it directly). */
@@ -248,9 +290,13 @@ export class LiveHub {
     // an alert without an operator area counts towards no area's flood
     if (annunciated && alert.area_id) {
       const area = alert.area_id;
-      const wasInFlood = this.floods.inFlood(area);
-      this.floods.add(area, m.data.t);
-      if (wasInFlood || this.floods.inFlood(area)) this.floodVersion++;
+      let changed = false;
+      for (const f of [this.floods, ...audiencesOf(alert).map((k) => this.audience(k))]) {
+        const wasInFlood = f.inFlood(area);
+        f.add(area, m.data.t);
+        changed ||= wasInFlood || f.inFlood(area);
+      }
+      if (changed) this.floodVersion++;
     }
     for (const l of this.alertListeners) l(m.data);
   }

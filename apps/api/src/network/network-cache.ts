@@ -1,5 +1,14 @@
-import { encodeNetworkGeometry, type NetworkResponse } from '@ct/contracts';
-import { getPlantMeta, listAllSensors, loadNetworkRows, type Sql } from '@ct/db';
+import { COMPANY_ROLES, encodeNetworkGeometry, type NetworkResponse } from '@ct/contracts';
+import {
+  getPlantMeta,
+  listAllSensors,
+  loadNetworkRows,
+  withScope,
+  type Queryable,
+  type Scope,
+  type Sql,
+} from '@ct/db';
+import type { Principal } from '../auth/auth-service';
 
 export interface NetworkSnapshot {
   version: string;
@@ -7,7 +16,32 @@ export interface NetworkSnapshot {
   /** The JSON already serialised: the network is large and the same for every client. */
   jsonText: string;
   geometry: Buffer;
+  /** Ids of the sensors and equipment in it: what a client of this view may see live. */
+  sensorIds: Set<number>;
+  equipmentIds: Set<string>;
 }
+
+/**
+ * Which part of the asset register a principal sees: the whole complex (its control room,
+ * safety office, admins, regulator, displays) or one company's assets. The database's policies
+ * decide what a view holds; the view only names the cache entry.
+ */
+export interface NetworkView {
+  key: string;
+  scope: Scope;
+}
+
+export function networkViewOf(p: Principal): NetworkView {
+  if (COMPANY_ROLES.includes(p.role) && p.companyId)
+    return {
+      key: `company-${p.companyId}`,
+      scope: { role: 'plant_engineer', companyId: p.companyId, userId: null },
+    };
+  return { key: 'all', scope: { role: 'operator', companyId: null, userId: null } };
+}
+
+const versionOf = (meta: NonNullable<Awaited<ReturnType<typeof getPlantMeta>>>, key: string) =>
+  `${meta.source}-${meta.seed ?? 'x'}-${meta.size ?? 'x'}-${meta.loadedAt.getTime()}${key === 'all' ? '' : `-${key}`}`;
 
 /** Interns strings to small integers, for columnar answers. */
 class Dictionary {
@@ -30,11 +64,17 @@ function pairs(flat: number[]): [number, number][] {
   return out;
 }
 
-/** Reads the whole network from the database and builds both the JSON and the binary form. */
-export async function buildNetworkSnapshot(sql: Sql): Promise<NetworkSnapshot | null> {
+/**
+ * Reads the network a scope may see from the database and builds both the JSON and the binary
+ * form (`key` names the view in the version, so browsers never mix two views' geometry).
+ */
+export async function buildNetworkSnapshot(
+  sql: Queryable,
+  key = 'all',
+): Promise<NetworkSnapshot | null> {
   const meta = await getPlantMeta(sql);
   if (!meta) return null;
-  const version = `${meta.source}-${meta.seed ?? 'x'}-${meta.size ?? 'x'}-${meta.loadedAt.getTime()}`;
+  const version = versionOf(meta, key);
   const rows = await loadNetworkRows(sql);
   const sensors = await listAllSensors(sql);
   if (!rows.site) return null;
@@ -148,38 +188,67 @@ export async function buildNetworkSnapshot(sql: Sql): Promise<NetworkSnapshot | 
       pieces: pieceCount,
     },
   };
-  return { version, json, jsonText: JSON.stringify(json), geometry };
+  return {
+    version,
+    json,
+    jsonText: JSON.stringify(json),
+    geometry,
+    sensorIds: new Set(sensors.map((x) => x.id)),
+    equipmentIds: new Set(rows.equipment.map((e) => e.id)),
+  };
 }
 
 /**
- * Holds the network snapshot, rebuilt when the plant in the database changes (checked at most
- * every `checkMs`).
+ * Holds a network snapshot per view (the whole complex, or one company's), each rebuilt when
+ * the plant in the database changes (checked at most every `checkMs`).
  */
 export class NetworkCache {
-  private snapshot: NetworkSnapshot | null = null;
+  private readonly snapshots = new Map<string, NetworkSnapshot | null>();
+  private readonly building = new Map<string, Promise<NetworkSnapshot | null>>();
+  private plantVersion: string | null = null;
   private checkedAt = 0;
-  private building: Promise<NetworkSnapshot | null> | null = null;
+  private checking: Promise<void> | null = null;
 
   constructor(
     private readonly sql: Sql,
     private readonly checkMs = 30_000,
   ) {}
 
-  async get(): Promise<NetworkSnapshot | null> {
-    if (this.snapshot && Date.now() - this.checkedAt < this.checkMs) return this.snapshot;
-    this.building ??= this.refresh().finally(() => {
-      this.building = null;
-    });
-    return this.building;
+  /** The snapshot of a view (the whole complex when none is given). */
+  async get(view: NetworkView = networkViewOf(ALL)): Promise<NetworkSnapshot | null> {
+    if (Date.now() - this.checkedAt >= this.checkMs) {
+      this.checking ??= this.checkPlant().finally(() => {
+        this.checking = null;
+      });
+      await this.checking;
+    }
+    if (this.snapshots.has(view.key)) return this.snapshots.get(view.key)!;
+    let b = this.building.get(view.key);
+    if (!b) {
+      b = withScope(this.sql, view.scope, (tx) => buildNetworkSnapshot(tx, view.key))
+        .then((snap) => {
+          // at most a few dozen views (companies) are kept; the oldest goes first
+          if (this.snapshots.size >= 64) this.snapshots.delete(this.snapshots.keys().next().value!);
+          this.snapshots.set(view.key, snap);
+          return snap;
+        })
+        .finally(() => this.building.delete(view.key));
+      this.building.set(view.key, b);
+    }
+    return b;
   }
 
-  private async refresh(): Promise<NetworkSnapshot | null> {
-    const meta = await getPlantMeta(this.sql);
+  private async checkPlant(): Promise<void> {
+    const meta = await withScope(this.sql, ALL_SCOPE, (tx) => getPlantMeta(tx));
     this.checkedAt = Date.now();
-    if (!meta) return (this.snapshot = null);
-    const version = `${meta.source}-${meta.seed ?? 'x'}-${meta.size ?? 'x'}-${meta.loadedAt.getTime()}`;
-    if (this.snapshot?.version === version) return this.snapshot;
-    this.snapshot = await buildNetworkSnapshot(this.sql);
-    return this.snapshot;
+    const v = meta ? versionOf(meta, 'all') : null;
+    if (v !== this.plantVersion) {
+      this.plantVersion = v;
+      this.snapshots.clear();
+    }
   }
 }
+
+const ALL_SCOPE: Scope = { role: 'operator', companyId: null, userId: null };
+// a principal that sees the whole register, for callers without one (tests, the live hub)
+const ALL = { role: 'operator', companyId: null } as Principal;

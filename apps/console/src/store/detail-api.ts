@@ -1,4 +1,5 @@
 import type { EquipmentDetail, SegmentDetail } from '@ct/contracts';
+import { apiFetch } from './session';
 
 export type Detail =
   { kind: 'segment'; body: SegmentDetail } | { kind: 'equipment'; body: EquipmentDetail };
@@ -10,7 +11,7 @@ export async function fetchDetail(
   signal: AbortSignal,
 ): Promise<Detail> {
   const url = `/api/${kind === 'segment' ? 'segments' : 'equipment'}/${encodeURIComponent(id)}`;
-  const res = await fetch(url, { signal });
+  const res = await apiFetch(url, { signal });
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;
     try {

@@ -3,6 +3,7 @@ import { alertStore } from './alert-store';
 import { connectionStore } from './connection-store';
 import { equipmentHealthStore } from './equipment-health-store';
 import { liveStore } from './live-store';
+import { SESSION_ENDED_CLOSE_CODE, toSignin } from './session';
 
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15_000;
@@ -89,7 +90,9 @@ export function startLiveClient(url = liveUrl()): () => void {
         console.warn(`live: the api refused a message: ${m.message}`);
       }
     };
-    socket.onclose = () => {
+    socket.onclose = (ev: CloseEvent) => {
+      // the session ended while the socket was open: sign in again
+      if (ev.code === SESSION_ENDED_CLOSE_CODE) return toSignin();
       if (ws === socket) dropped();
     };
     socket.onerror = () => {

@@ -1,4 +1,5 @@
 import { decodeNetworkGeometry, type NetworkGeometry, type NetworkResponse } from '@ct/contracts';
+import { apiFetch } from './session';
 
 export type EquipmentKind = NetworkResponse['equipment']['kind'][number];
 
@@ -106,7 +107,7 @@ export function indexNetwork(meta: NetworkResponse, geometry: NetworkGeometry): 
 }
 
 async function fetchOk(url: string, signal: AbortSignal): Promise<Response> {
-  const res = await fetch(url, { signal });
+  const res = await apiFetch(url, { signal });
   if (!res.ok) {
     let detail = '';
     try {

@@ -1,4 +1,5 @@
 import type { StatusResponse } from '@ct/contracts';
+import { apiFetch } from './session';
 
 type Listener = () => void;
 
@@ -32,7 +33,7 @@ class StatusStore {
 
   private async poll(): Promise<void> {
     try {
-      const res = await fetch('/api/status');
+      const res = await apiFetch('/api/status');
       if (!res.ok) throw new Error(`status ${res.status}`);
       this.set({ status: (await res.json()) as StatusResponse, error: null });
     } catch (err) {

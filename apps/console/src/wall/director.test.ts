@@ -21,6 +21,7 @@ function alert(id: number, source: string, patch: Partial<Alert> = {}): Alert {
     kind: 'equipment_anomaly',
     source_type: 'equipment',
     source_id: source,
+    incident: false,
     severity: 'high',
     title: `${source} abnormal`,
     detail: {},

@@ -18,6 +18,7 @@ import { generatePlant, type PlantModel } from '@ct/plant';
 import { startAedes, waitFor, type AedesHandle } from '@ct/testkit';
 import { buildApp } from '../../app';
 import { LiveHub } from '../../live/live-hub';
+import { signIn, type SignedIn } from '../../test-support';
 import { sweepShelves } from './index';
 
 type AlertWithEvents = Alert & {
@@ -31,8 +32,8 @@ type AlertWithEvents = Alert & {
 };
 
 /** A WebSocket client that keeps every message it receives. */
-async function liveClient(port: number) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live`);
+async function liveClient(port: number, as: SignedIn) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live`, { headers: as.headers });
   const messages: LiveServerMessage[] = [];
   ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
   await new Promise((r) => ws.once('open', r));
@@ -65,8 +66,36 @@ describe('alerts through their lifecycle: api, database, broker and live push', 
     });
     return toAlert(row);
   };
-  const post = (id: number, action: string, body: object) =>
-    app.inject({ method: 'POST', url: `/api/alerts/${id}/${action}`, payload: body });
+  /** Safety officers, signed in, by the name they act under (the actor comes from the session). */
+  const officers = new Map<string, SignedIn>();
+  const officer = async (name: string) => {
+    let o = officers.get(name);
+    if (!o) {
+      o = await signIn(app, db.sql, {
+        username: `officer-${officers.size + 1}`,
+        displayName: name,
+        role: 'safety_officer',
+      });
+      officers.set(name, o);
+    }
+    return o;
+  };
+  const post = async (
+    id: number,
+    action: string,
+    body: { actor?: unknown; [k: string]: unknown },
+  ) =>
+    (
+      await officer(typeof body.actor === 'string' && body.actor.trim() ? body.actor : 'Ana')
+    ).inject({
+      method: 'POST',
+      url: `/api/alerts/${id}/${action}`,
+      payload: body,
+    });
+  /** Reads as the default officer. */
+  const api = {
+    inject: async (url: string) => (await officer('Ana')).inject(url),
+  };
   /** Areas other than the base alert's, those with the most segments first. */
   const otherAreas = () => {
     const count = new Map<string, number>();
@@ -74,7 +103,7 @@ describe('alerts through their lifecycle: api, database, broker and live push', 
       if (s.areaId !== base.areaId) count.set(s.areaId, (count.get(s.areaId) ?? 0) + 1);
     return [...count].sort((x, y) => y[1] - x[1]).map(([id]) => id);
   };
-  const get = async (id: number) => (await app.inject(`/api/alerts/${id}`)).json<AlertWithEvents>();
+  const get = async (id: number) => (await api.inject(`/api/alerts/${id}`)).json<AlertWithEvents>();
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -225,9 +254,18 @@ describe('alerts through their lifecycle: api, database, broker and live push', 
     const missing = await post(99_999_999, 'ack', { actor: 'Ana', version: 1 });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ code: 'CT_ERR_API_NOT_FOUND' });
-    expect((await app.inject('/api/alerts/99999999')).statusCode).toBe(404);
+    expect((await api.inject('/api/alerts/99999999')).statusCode).toBe(404);
+    // the actor comes from the session: another name is refused, none is fine
+    const impostor = await (
+      await officer('Ana')
+    ).inject({
+      method: 'POST',
+      url: `/api/alerts/${a.id}/ack`,
+      payload: { actor: 'Ben', version: 1 },
+    });
+    expect(impostor.statusCode).toBe(400);
+    expect(impostor.json()).toMatchObject({ code: 'CT_ERR_API_ACTOR_MISMATCH' });
     const bad = [
-      ['ack', { version: 1 }, /actor/],
       ['ack', { actor: '  ', version: 1 }, /actor/],
       ['ack', { actor: 'Ana', version: '1' }, /version/],
       ['ack', { actor: 'Ana', version: 1, colour: 'red' }, /colour|additional|unrecognized/i],
@@ -288,7 +326,7 @@ describe('alerts through their lifecycle: api, database, broker and live push', 
     });
     await post(y.id, 'ack', { actor: 'Ana', version: 1 });
     const ids = async (q: string) =>
-      (await app.inject(`/api/alerts?kind=${kind}&${q}`))
+      (await api.inject(`/api/alerts?kind=${kind}&${q}`))
         .json<{ items: Alert[] }>()
         .items.map((a) => a.id);
     expect(await ids('')).toEqual([y.id, x.id]);
@@ -307,7 +345,7 @@ describe('alerts through their lifecycle: api, database, broker and live push', 
       'from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z',
       'colour=red',
     ]) {
-      const res = await app.inject(`/api/alerts?${q}`);
+      const res = await api.inject(`/api/alerts?${q}`);
       expect(res.statusCode, q).toBe(400);
     }
   });
@@ -324,7 +362,7 @@ describe('alerts through their lifecycle: api, database, broker and live push', 
     const source: [number, number] = [1200, 800];
     const zones = computeThreatZones(input);
     const a = await raise({ detail: { threat_zones: toThreatZonesDetail(source, input, zones) } });
-    const res = await app.inject(`/api/alerts/${a.id}/threat-zones`);
+    const res = await api.inject(`/api/alerts/${a.id}/threat-zones`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/application\/geo\+json/);
     const fc = res.json<ThreatZonesGeoJson>();
@@ -353,19 +391,19 @@ describe('alerts through their lifecycle: api, database, broker and live push', 
       source[0] + red.properties.max_distance_m,
       1,
     );
-    const none = await app.inject(`/api/alerts/${(await raise()).id}/threat-zones`);
+    const none = await api.inject(`/api/alerts/${(await raise()).id}/threat-zones`);
     expect(none.statusCode).toBe(404);
     expect(none.json().message).toMatch(
       /threat zones of alert \d+ \(a test_\d+ alert without them\) not found/,
     );
     const nulled = await raise({ detail: { threat_zones: null } });
-    expect((await app.inject(`/api/alerts/${nulled.id}/threat-zones`)).statusCode).toBe(404);
+    expect((await api.inject(`/api/alerts/${nulled.id}/threat-zones`)).statusCode).toBe(404);
   });
 
   it('pushes every change live to two officers, after a snapshot of the open alerts', async () => {
     const a = await raise();
-    const one = await liveClient(port);
-    const two = await liveClient(port);
+    const one = await liveClient(port, await officer('Ana'));
+    const two = await liveClient(port, await officer('Ben'));
     for (const c of [one, two]) {
       const snap = await waitFor(
         () => c.messages.find((m) => m.type === 'alerts'),
@@ -404,9 +442,15 @@ describe('alerts through their lifecycle: api, database, broker and live push', 
 
   it('summarises a flood per area instead of a wall of alerts', async () => {
     const area = otherAreas()[0]!;
-    const segs = plant.segments.filter((s) => s.areaId === area).slice(0, 12);
+    // hazardous lines' segments: incidents, which the control room sees live whoever owns them
+    const hazardous = new Set(
+      plant.substances.filter((x) => x.toxic || x.flammable).map((x) => x.id),
+    );
+    const segs = plant.segments
+      .filter((s) => s.areaId === area && hazardous.has(s.substanceId))
+      .slice(0, 12);
     expect(segs.length).toBe(12);
-    const c = await liveClient(port);
+    const c = await liveClient(port, await officer('Ana'));
     await waitFor(() => c.messages.some((m) => m.type === 'flood'), 5000, 'flood status');
     const raised: Alert[] = [];
     for (const s of segs)
@@ -419,7 +463,7 @@ describe('alerts through their lifecycle: api, database, broker and live push', 
           sourceId: s.id,
         }),
       );
-    const status = (await app.inject('/api/alerts/flood')).json<{
+    const status = (await api.inject('/api/alerts/flood')).json<{
       areas: {
         area_id: string;
         in_flood: boolean;
@@ -438,13 +482,13 @@ describe('alerts through their lifecycle: api, database, broker and live push', 
       in_flood: false,
       window_count: 1,
     });
-    const summary = (await app.inject(`/api/alerts?area=${area}&flood_view=summary`)).json<{
+    const summary = (await api.inject(`/api/alerts?area=${area}&flood_view=summary`)).json<{
       items: Alert[];
       floods: { area_id: string; left_out: number }[];
     }>();
     expect(summary.items).toEqual([]);
     expect(summary.floods).toMatchObject([{ area_id: area, in_flood: true, left_out: 12 }]);
-    const all = (await app.inject(`/api/alerts?area=${area}`)).json<{ items: Alert[] }>();
+    const all = (await api.inject(`/api/alerts?area=${area}`)).json<{ items: Alert[] }>();
     expect(all.items).toHaveLength(12);
     // live: the first ten come one by one, then the area's flood summary replaces them
     const flood = await waitFor(

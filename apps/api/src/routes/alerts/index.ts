@@ -22,8 +22,10 @@ import {
   type ThreatZonesGeoJson,
 } from '@ct/contracts';
 import {
+  SYSTEM_SCOPE,
   actOnAlert,
   expireShelves,
+  withScope,
   getAlert,
   listAlertAreas,
   listAlertEvents,
@@ -33,7 +35,9 @@ import {
   type AlertActionInput,
   type AlertEventRow,
   type AlertRow,
+  type Queryable,
 } from '@ct/db';
+import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context';
 import { ApiError, notFound } from '../../errors';
 
@@ -69,12 +73,13 @@ const listOf = <T extends string>(values: readonly T[]) =>
 
 const Params = z.object({ id: z.coerce.number().int().positive() }).strict();
 
-/** Flood status of every area, from the annunciations stored over the look-back period. */
-export async function floodStatus(ctx: AppContext, nowMs: number): Promise<FloodStatus> {
-  const [areas, annunciations] = await Promise.all([
-    listAlertAreas(ctx.sql),
-    listAnnunciations(ctx.sql, nowMs - FLOOD_LOOKBACK_MS),
-  ]);
+/**
+ * Flood status of every area, from the annunciations stored over the look-back period that the
+ * scope of `q` sees (a company its own alerts, the control room the incidents).
+ */
+export async function floodStatus(q: Queryable, nowMs: number): Promise<FloodStatus> {
+  const areas = await listAlertAreas(q);
+  const annunciations = await listAnnunciations(q, nowMs - FLOOD_LOOKBACK_MS);
   const detector = new FloodDetector();
   for (const a of annunciations) if (a.area_id) detector.add(a.area_id, a.time.getTime());
   return {
@@ -109,7 +114,8 @@ export async function sweepShelves(
   ctx: Pick<AppContext, 'sql' | 'live'>,
   nowMs: number,
 ): Promise<number> {
-  const ended = await expireShelves(ctx.sql, nowMs);
+  // the api's own work: every company's shelves end on time
+  const ended = await withScope(ctx.sql, SYSTEM_SCOPE, (tx) => expireShelves(tx, nowMs));
   for (const { alert, event } of ended) announce(ctx, alert, event);
   return ended.length;
 }
@@ -147,11 +153,16 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext; shelveSweepMs?: 
   // The live flood view starts from what the database remembers.
   try {
     const now = Date.now();
-    ctx.live.seedAlerts(
-      await listAlerts(ctx.sql, { open: true, limit: 10_000 }),
-      await listAnnunciations(ctx.sql, now - FLOOD_LOOKBACK_MS),
-      now,
+    const [open, annunciations] = await withScope(
+      ctx.sql,
+      SYSTEM_SCOPE,
+      async (tx) =>
+        [
+          await listAlerts(tx, { open: true, limit: 10_000 }),
+          await listAnnunciations(tx, now - FLOOD_LOOKBACK_MS),
+        ] as const,
     );
+    ctx.live.seedAlerts(open, annunciations, now);
   } catch (err) {
     app.log.warn(
       { err: (err as Error).message },
@@ -162,6 +173,7 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext; shelveSweepMs?: 
   r.get(
     '/api/alerts',
     {
+      config: { access: 'alerts:read' },
       schema: {
         tags: ['alerts'],
         summary:
@@ -204,22 +216,25 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext; shelveSweepMs?: 
       const toMsValue = toMs(q.to);
       if (fromMs !== undefined && toMsValue !== undefined && !(fromMs < toMsValue))
         throw new ApiError('CT_ERR_API_BAD_REQUEST', '`from` must be earlier than `to`');
-      const [rows, floods] = await Promise.all([
-        listAlerts(ctx.sql, {
-          kind: q.kind,
-          sourceId: q.source,
-          open: q.open === 'true',
-          states: q.state,
-          severities: q.severity,
-          companyId: q.company,
-          areaId: q.area,
-          fromMs,
-          toMs: toMsValue,
-          limit: q.limit,
-          offset: q.offset,
-        }),
-        floodStatus(ctx, Date.now()),
-      ]);
+      const [rows, floods] = await req.db(
+        async (tx) =>
+          [
+            await listAlerts(tx, {
+              kind: q.kind,
+              sourceId: q.source,
+              open: q.open === 'true',
+              states: q.state,
+              severities: q.severity,
+              companyId: q.company,
+              areaId: q.area,
+              fromMs,
+              toMs: toMsValue,
+              limit: q.limit,
+              offset: q.offset,
+            }),
+            await floodStatus(tx, Date.now()),
+          ] as const,
+      );
       const flooded = new Map(
         floods.areas
           .filter((a) => a.in_flood && (q.area === undefined || a.area_id === q.area))
@@ -238,6 +253,7 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext; shelveSweepMs?: 
   r.get(
     '/api/alerts/flood',
     {
+      config: { access: 'alerts:read' },
       schema: {
         tags: ['alerts'],
         summary:
@@ -246,12 +262,13 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext; shelveSweepMs?: 
         response: { 200: FloodStatusSchema },
       },
     },
-    async () => floodStatus(ctx, Date.now()),
+    async (req) => req.db((tx) => floodStatus(tx, Date.now())),
   );
 
   r.get(
     '/api/alerts/:id',
     {
+      config: { access: 'alerts:read' },
       schema: {
         tags: ['alerts'],
         summary:
@@ -261,9 +278,11 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext; shelveSweepMs?: 
       },
     },
     async (req) => {
-      const a = await getAlert(ctx.sql, req.params.id);
-      if (!a) throw notFound(`alert ${req.params.id}`);
-      const events = await listAlertEvents(ctx.sql, a.id);
+      const { a, events } = await req.db(async (tx) => {
+        const alert = await getAlert(tx, req.params.id);
+        if (!alert) throw notFound(`alert ${req.params.id}`);
+        return { a: alert, events: await listAlertEvents(tx, alert.id) };
+      });
       return {
         ...toAlert(a),
         events: events.map((e) => ({
@@ -283,6 +302,7 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext; shelveSweepMs?: 
   r.get(
     '/api/alerts/:id/threat-zones',
     {
+      config: { access: 'alerts:read' },
       schema: {
         tags: ['alerts'],
         summary:
@@ -293,7 +313,7 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext; shelveSweepMs?: 
       },
     },
     async (req, reply) => {
-      const a = await getAlert(ctx.sql, req.params.id);
+      const a = await req.db((tx) => getAlert(tx, req.params.id));
       if (!a) throw notFound(`alert ${req.params.id}`);
       // a leak alert stores them in detail.threat_zones (LeakAlertDetailSchema), null when none
       const stored = a.detail.threat_zones;
@@ -332,11 +352,42 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext; shelveSweepMs?: 
     },
   );
 
+  /**
+   * Runs an action for the signed-in user: the actor is theirs (an `actor` in the body must be
+   * their own name), the change and its audit entry commit together, then it is announced.
+   */
   const act = async (
+    req: FastifyRequest,
     id: number,
-    input: Omit<AlertActionInput, 'id' | 'atMs'>,
+    input: Omit<AlertActionInput, 'id' | 'atMs' | 'actor'>,
+    bodyActor: string | undefined,
   ): Promise<ReturnType<typeof toAlert>> => {
-    const res = await actOnAlert(ctx.sql, { ...input, id, atMs: Date.now() });
+    const p = req.principal!;
+    if (bodyActor !== undefined && bodyActor !== p.displayName && bodyActor !== p.username)
+      throw new ApiError(
+        'CT_ERR_API_ACTOR_MISMATCH',
+        `the actor is the signed-in user (${p.displayName}); leave \`actor\` out or give your own name`,
+      );
+    const res = await req.db(async (tx) => {
+      const r = await actOnAlert(tx, { ...input, actor: p.displayName, id, atMs: Date.now() });
+      if (r.ok)
+        await req.audit(
+          {
+            action: `alert_${input.action}`,
+            objectType: 'alert',
+            objectId: String(id),
+            companyId: r.alert.company_id,
+            detail: {
+              from_state: r.event.from_state,
+              to_state: r.event.to_state,
+              version: r.alert.version,
+              note: r.event.note,
+            },
+          },
+          tx,
+        );
+      return r;
+    });
     if (!res.ok) {
       if (res.reason === 'not_found') throw notFound(`alert ${id}`);
       const cur = res.current;
@@ -362,62 +413,79 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext; shelveSweepMs?: 
     response: { 200: AlertSchema },
     operationId: `alert_${name}`,
   });
+  const acting = { access: 'alerts:act' as const };
 
   r.post(
     '/api/alerts/:id/ack',
     {
+      config: acting,
       schema: {
         ...action('ack', 'Acknowledge: B->C, D->A (E stays latched)'),
         body: AlertAckBodySchema,
       },
     },
     async (req) =>
-      act(req.params.id, {
-        action: 'ack',
-        actor: req.body.actor,
-        version: req.body.version,
-        note: req.body.note ?? null,
-      }),
+      act(
+        req,
+        req.params.id,
+        {
+          action: 'ack',
+          version: req.body.version,
+          note: req.body.note ?? null,
+        },
+        req.body.actor,
+      ),
   );
 
   r.post(
     '/api/alerts/:id/assign',
     {
+      config: acting,
       schema: {
         ...action('assign', 'Assign to a person (null: nobody); audited, no state change'),
         body: AlertAssignBodySchema,
       },
     },
     async (req) =>
-      act(req.params.id, {
-        action: 'assign',
-        actor: req.body.actor,
-        version: req.body.version,
-        assignee: req.body.assignee,
-        note: req.body.note ?? null,
-      }),
+      act(
+        req,
+        req.params.id,
+        {
+          action: 'assign',
+          version: req.body.version,
+          assignee: req.body.assignee,
+          note: req.body.note ?? null,
+        },
+        req.body.actor,
+      ),
   );
 
   r.post(
     '/api/alerts/:id/comment',
     {
+      config: acting,
       schema: {
         ...action('comment', 'Comment; audited, changes neither state nor version'),
         body: AlertCommentBodySchema,
       },
     },
     async (req) =>
-      act(req.params.id, {
-        action: 'comment',
-        actor: req.body.actor,
-        version: req.body.version ?? null,
-        note: req.body.note,
-      }),
+      act(
+        req,
+        req.params.id,
+        {
+          action: 'comment',
+          version: req.body.version ?? null,
+          note: req.body.note,
+        },
+        req.body.actor,
+      ),
   );
 
   r.post(
     '/api/alerts/:id/shelve',
     {
+      config: acting,
       schema: {
         ...action(
           'shelve',
@@ -436,23 +504,28 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext; shelveSweepMs?: 
           'a one-shot shelve lasts until the condition clears: leave out `duration_s`',
         );
       const now = Date.now();
-      return act(req.params.id, {
-        action: 'shelve',
-        actor: b.actor,
-        version: b.version,
-        note: b.reason,
-        shelve: {
-          kind: b.kind,
-          untilMs: b.duration_s === undefined ? null : now + b.duration_s * 1000,
-          maxMs: MAX_SHELVE_S * 1000,
+      return act(
+        req,
+        req.params.id,
+        {
+          action: 'shelve',
+          version: b.version,
+          note: b.reason,
+          shelve: {
+            kind: b.kind,
+            untilMs: b.duration_s === undefined ? null : now + b.duration_s * 1000,
+            maxMs: MAX_SHELVE_S * 1000,
+          },
         },
-      });
+        b.actor,
+      );
     },
   );
 
   r.post(
     '/api/alerts/:id/unshelve',
     {
+      config: acting,
       schema: {
         ...action(
           'unshelve',
@@ -462,17 +535,22 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext; shelveSweepMs?: 
       },
     },
     async (req) =>
-      act(req.params.id, {
-        action: 'unshelve',
-        actor: req.body.actor,
-        version: req.body.version,
-        note: req.body.note ?? null,
-      }),
+      act(
+        req,
+        req.params.id,
+        {
+          action: 'unshelve',
+          version: req.body.version,
+          note: req.body.note ?? null,
+        },
+        req.body.actor,
+      ),
   );
 
   r.post(
     '/api/alerts/:id/resolve',
     {
+      config: acting,
       schema: {
         ...action(
           'resolve',
@@ -482,12 +560,16 @@ export const alertRoutes: FastifyPluginAsync<{ ctx: AppContext; shelveSweepMs?: 
       },
     },
     async (req) =>
-      act(req.params.id, {
-        action: 'resolve',
-        actor: req.body.actor,
-        version: req.body.version,
-        note: req.body.resolution,
-      }),
+      act(
+        req,
+        req.params.id,
+        {
+          action: 'resolve',
+          version: req.body.version,
+          note: req.body.resolution,
+        },
+        req.body.actor,
+      ),
   );
 };
 

@@ -1,10 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CompanySchema, EquipmentDetailSchema, SegmentDetailSchema } from '@ct/contracts';
+import {
+  CompanySchema,
+  EquipmentDetailSchema,
+  SegmentDetailSchema,
+  hasPermission,
+} from '@ct/contracts';
 import { getEquipment, getSegment, listSensors, type SensorRow } from '@ct/db';
 import type { AppContext } from '../../context';
 import { notFound } from '../../errors';
+import { networkViewOf } from '../../network/network-cache';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) }).strict();
 
@@ -12,25 +18,28 @@ const IdParams = z.object({ id: z.string().min(1).max(100) }).strict();
 export const assetRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  const withLatest = (sensors: SensorRow[]) =>
+  // live values only for roles that read them (the regulator sees the register, not the values)
+  const withLatest = (sensors: SensorRow[], live: boolean) =>
     sensors.map((s) => ({
       ...s,
-      latest: ctx.live.time[s.id]
-        ? { t: ctx.live.time[s.id]!, v: ctx.live.value[s.id]!, q: 0 }
-        : null,
+      latest:
+        live && ctx.live.time[s.id]
+          ? { t: ctx.live.time[s.id]!, v: ctx.live.value[s.id]!, q: 0 }
+          : null,
     }));
 
   r.get(
     '/api/companies',
     {
+      config: { access: 'network:read' },
       schema: {
         tags: ['assets'],
         summary: 'The companies of the complex',
         response: { 200: z.object({ items: z.array(CompanySchema) }) },
       },
     },
-    async () => {
-      const snap = await ctx.network.get();
+    async (req) => {
+      const snap = await ctx.network.get(networkViewOf(req.principal!));
       return { items: snap?.json.companies ?? [] };
     },
   );
@@ -38,6 +47,7 @@ export const assetRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
   r.get(
     '/api/segments/:id',
     {
+      config: { access: 'network:read' },
       schema: {
         tags: ['assets'],
         summary: 'One pipe segment: design data, owner, sensors with live values',
@@ -46,21 +56,31 @@ export const assetRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       },
     },
     async (req) => {
-      const s = await getSegment(ctx.sql, req.params.id);
-      if (!s) throw notFound(`segment ${req.params.id}`);
-      const sensors = await listSensors(ctx.sql, { segment: s.id, limit: 1000, offset: 0 });
+      const { s, sensors } = await req.db(async (tx) => {
+        const seg = await getSegment(tx, req.params.id);
+        if (!seg) throw notFound(`segment ${req.params.id}`);
+        return {
+          s: seg,
+          sensors: await listSensors(tx, { segment: seg.id, limit: 1000, offset: 0 }),
+        };
+      });
       const path: [number, number, number][] = [];
       for (let i = 0; i + 2 < s.path_m.length; i += 3) {
         path.push([s.path_m[i]!, s.path_m[i + 1]!, s.path_m[i + 2]!]);
       }
       const { path_m: _path, ...rest } = s;
-      return { ...rest, path, sensors: withLatest(sensors) };
+      return {
+        ...rest,
+        path,
+        sensors: withLatest(sensors, hasPermission(req.principal!.role, 'live:read')),
+      };
     },
   );
 
   r.get(
     '/api/equipment/:id',
     {
+      config: { access: 'network:read' },
       schema: {
         tags: ['assets'],
         summary: 'One pump, compressor, valve or tank with its sensors and live values',
@@ -69,14 +89,19 @@ export const assetRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, 
       },
     },
     async (req) => {
-      const e = await getEquipment(ctx.sql, req.params.id);
-      if (!e) throw notFound(`equipment ${req.params.id}`);
-      const sensors = await listSensors(ctx.sql, { equipment: e.id, limit: 1000, offset: 0 });
+      const { e, sensors } = await req.db(async (tx) => {
+        const eq = await getEquipment(tx, req.params.id);
+        if (!eq) throw notFound(`equipment ${req.params.id}`);
+        return {
+          e: eq,
+          sensors: await listSensors(tx, { equipment: eq.id, limit: 1000, offset: 0 }),
+        };
+      });
       const { x_m, y_m, z_m, ...rest } = e;
       return {
         ...rest,
         position: [x_m, y_m, z_m] as [number, number, number],
-        sensors: withLatest(sensors),
+        sensors: withLatest(sensors, hasPermission(req.principal!.role, 'live:read')),
       };
     },
   );

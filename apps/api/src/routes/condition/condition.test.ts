@@ -18,6 +18,7 @@ import {
 } from '@ct/db';
 import { generateInspectionHistory, generatePlant, type PlantModel } from '@ct/plant';
 import { buildApp } from '../../app';
+import { signIn, type SignedIn } from '../../test-support';
 import { LiveHub } from '../../live/live-hub';
 
 const SEARCH = '/api/condition/segments';
@@ -25,18 +26,20 @@ const SEARCH = '/api/condition/segments';
 describe('pipe condition through the api on a small generated complex', () => {
   let db: TestDatabase;
   let app: FastifyInstance;
+  /** A plant engineer (the test pool is the owner: every company's pipes are searched). */
+  let api: SignedIn;
   let plant: PlantModel;
   /** Every segment's condition, read once through the api. */
   let all: ConditionListItem[];
 
   const search = async (qs: string) => {
-    const res = await app.inject(`${SEARCH}?${qs}`);
+    const res = await api.inject(`${SEARCH}?${qs}`);
     expect(res.statusCode, res.body).toBe(200);
     return res.json<ConditionSearchResponse>();
   };
   const ids = (items: ConditionListItem[]) => items.map((i) => i.segment_id);
   const post = (csv: string, qs = '') =>
-    app.inject({
+    api.inject({
       method: 'POST',
       url: `/api/condition/inspections${qs ? `?${qs}` : ''}`,
       headers: { 'content-type': 'text/csv' },
@@ -58,6 +61,11 @@ describe('pipe condition through the api on a small generated complex', () => {
       sensors: new SensorDirectory(db.sql),
     });
     app = await buildApp({ sql: db.sql, live, storage, brokerUrl: 'mqtt://127.0.0.1:1' });
+    api = await signIn(app, db.sql, {
+      username: 'engineer',
+      role: 'plant_engineer',
+      companyId: plant.companies[0]!.id,
+    });
     all = (await search('limit=1000')).items;
   });
 
@@ -199,15 +207,15 @@ describe('pipe condition through the api on a small generated complex', () => {
   });
 
   it('refuses unknown filters and bad values with a 400', async () => {
-    expect((await app.inject(`${SEARCH}?colour=red`)).statusCode).toBe(400);
-    expect((await app.inject(`${SEARCH}?risk=extreme`)).statusCode).toBe(400);
-    expect((await app.inject(`${SEARCH}?next_inspection_from=2027-13-01`)).statusCode).toBe(400);
-    expect((await app.inject(`${SEARCH}?sort=colour`)).json().code).toBe('CT_ERR_API_BAD_REQUEST');
+    expect((await api.inject(`${SEARCH}?colour=red`)).statusCode).toBe(400);
+    expect((await api.inject(`${SEARCH}?risk=extreme`)).statusCode).toBe(400);
+    expect((await api.inject(`${SEARCH}?next_inspection_from=2027-13-01`)).statusCode).toBe(400);
+    expect((await api.inject(`${SEARCH}?sort=colour`)).json().code).toBe('CT_ERR_API_BAD_REQUEST');
   });
 
   it('opens one segment with every reading per CML and the figures they give', async () => {
     const item = all.find((i) => i.reading_count >= 4 && i.rate_basis === 'measured')!;
-    const res = await app.inject(`${SEARCH}/${item.segment_id}`);
+    const res = await api.inject(`${SEARCH}/${item.segment_id}`);
     expect(res.statusCode).toBe(200);
     const d = res.json<ConditionDetail>();
     expect(d.segment.id).toBe(item.segment_id);
@@ -226,11 +234,11 @@ describe('pipe condition through the api on a small generated complex', () => {
     expect(d.risk!.cell).toBe(item.risk_cell);
     expect(d.risk!.probability.drivers.length).toBeGreaterThan(0);
     expect(d.risk!.consequence.drivers.join(' ')).toMatch(/inventory/);
-    expect((await app.inject(`${SEARCH}/no-such-segment`)).statusCode).toBe(404);
+    expect((await api.inject(`${SEARCH}/no-such-segment`)).statusCode).toBe(404);
   });
 
   it('summarises per company: risk cells, levels and overdue counts add up to the search', async () => {
-    const res = await app.inject('/api/condition/summary?by=company&limit=100');
+    const res = await api.inject('/api/condition/summary?by=company&limit=100');
     expect(res.statusCode).toBe(200);
     const s = res.json<ConditionSummaryResponse>();
     expect(s.total).toBe(new Set(plant.segments.map((x) => x.companyId)).size);
@@ -244,7 +252,7 @@ describe('pipe condition through the api on a small generated complex', () => {
     expect(one.overdue).toBe(mine.filter((i) => i.overdue).length);
     expect(one.name).toBe(plant.companies.find((c) => c.id === one.key)!.name);
     const byArea = (
-      await app.inject('/api/condition/summary?by=area&overdue=true')
+      await api.inject('/api/condition/summary?by=area&overdue=true')
     ).json<ConditionSummaryResponse>();
     expect(byArea.items.reduce((n, i) => n + i.segments, 0)).toBe(
       all.filter((i) => i.overdue).length,
@@ -252,7 +260,7 @@ describe('pipe condition through the api on a small generated complex', () => {
   });
 
   it('exports the filtered, sorted list as CSV', async () => {
-    const res = await app.inject(
+    const res = await api.inject(
       `${SEARCH}.csv?material=carbon_steel&sort=remaining_life&order=asc`,
     );
     expect(res.statusCode).toBe(200);
@@ -265,7 +273,7 @@ describe('pipe condition through the api on a small generated complex', () => {
   });
 
   it('serves the versioned tables the conditions were computed with', async () => {
-    const res = await app.inject('/api/condition/tables');
+    const res = await api.inject('/api/condition/tables');
     expect(res.statusCode).toBe(200);
     const t = res.json();
     expect(t.version).toBe('ct-integrity-v1');
@@ -279,7 +287,7 @@ describe('pipe condition through the api on a small generated complex', () => {
 
     it('reports every kind of bad input with its line and stores nothing', async () => {
       const t = target();
-      const d = (await app.inject(`${SEARCH}/${t.segment_id}`)).json<ConditionDetail>();
+      const d = (await api.inject(`${SEARCH}/${t.segment_id}`)).json<ConditionDetail>();
       const [c1, c2] = d.cmls;
       const lastDate = c1!.readings.at(-1)!.date;
       const before = await count();
@@ -316,7 +324,7 @@ describe('pipe condition through the api on a small generated complex', () => {
 
     it('imports only the clean lines when asked to, and says which were left out', async () => {
       const t = target();
-      const d = (await app.inject(`${SEARCH}/${t.segment_id}`)).json<ConditionDetail>();
+      const d = (await api.inject(`${SEARCH}/${t.segment_id}`)).json<ConditionDetail>();
       const before = await count();
       const csv = [
         'segment_id,cml,date,thickness_mm',
@@ -345,7 +353,7 @@ describe('pipe condition through the api on a small generated complex', () => {
 
     it('recomputes the condition of a segment when new readings arrive', async () => {
       const t = target();
-      const d = (await app.inject(`${SEARCH}/${t.segment_id}`)).json<ConditionDetail>();
+      const d = (await api.inject(`${SEARCH}/${t.segment_id}`)).json<ConditionDetail>();
       const before = (await search(`ffs=true&limit=1000`)).total;
       const cml = d.cmls.find((c) => c.readings.length > 0)!;
       const below = (d.required_thickness.retirement_mm * 0.9).toFixed(2);
@@ -354,7 +362,7 @@ describe('pipe condition through the api on a small generated complex', () => {
       );
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json<InspectionImportReport>().recomputed_segments).toBe(1);
-      const after = (await app.inject(`${SEARCH}/${t.segment_id}`)).json<ConditionDetail>();
+      const after = (await api.inject(`${SEARCH}/${t.segment_id}`)).json<ConditionDetail>();
       expect(after.condition!.ffs_required).toBe(true);
       expect(after.condition!.flags).toContain('ffs_required');
       expect(after.condition!.last_inspection).toBe('2026-03-01');
@@ -375,7 +383,7 @@ describe('pipe condition through the api on a small generated complex', () => {
         status: 'imported',
         cmls_created: 1,
       });
-      const d = (await app.inject(`${SEARCH}/${t.segment_id}`)).json<ConditionDetail>();
+      const d = (await api.inject(`${SEARCH}/${t.segment_id}`)).json<ConditionDetail>();
       expect(d.cmls.map((c) => c.cml)).toContain('CML-NEW');
     });
 

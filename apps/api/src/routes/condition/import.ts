@@ -1,6 +1,6 @@
 import { checkInspectionRows, parseInspectionCsv, type InspectionCsvError } from '@ct/analytics';
 import type { InspectionImportReport } from '@ct/contracts';
-import { DbError, inspectionImportContext, storeInspections, type Sql } from '@ct/db';
+import { DbError, inspectionImportContext, storeInspections, type Queryable } from '@ct/db';
 import { todayUtc } from './mappers';
 
 /** At most this many errors are listed in a report; `error_counts` counts them all. */
@@ -25,7 +25,7 @@ export class ImportConflictError extends Error {}
  * transaction. Nothing is stored when any line is wrong and the mode is `all_or_nothing`.
  */
 export async function importInspectionCsv(
-  sql: Sql,
+  sql: Queryable,
   text: string,
   opts: ImportOptions,
 ): Promise<InspectionImportReport> {

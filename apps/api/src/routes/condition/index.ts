@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -41,7 +41,7 @@ const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
  * Pipe condition for plant engineers (issue 5): search, CSV export, one segment's condition with
  * its inspection history, summaries, the risk tables, and inspection-campaign import.
  */
-export const conditionRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+export const conditionRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   // Campaign files come as the raw body (text/csv); this parser is local to this plugin.
@@ -54,6 +54,7 @@ export const conditionRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
   r.get(
     '/api/condition/segments',
     {
+      config: { access: 'condition:read' },
       schema: {
         tags: ['pipe condition'],
         summary:
@@ -65,13 +66,15 @@ export const conditionRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
     },
     async (req) => {
       const q = req.query;
-      const { items, total } = await searchConditions(ctx.sql, {
-        filter: toFilter(q, Date.now()),
-        sort: q.sort,
-        order: q.order,
-        limit: q.limit,
-        offset: q.offset,
-      });
+      const { items, total } = await req.db((tx) =>
+        searchConditions(tx, {
+          filter: toFilter(q, Date.now()),
+          sort: q.sort,
+          order: q.order,
+          limit: q.limit,
+          offset: q.offset,
+        }),
+      );
       return {
         items: items.map(toListItem),
         total,
@@ -86,6 +89,7 @@ export const conditionRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
   r.get(
     '/api/condition/segments.csv',
     {
+      config: { access: 'condition:read' },
       schema: {
         tags: ['pipe condition'],
         summary: 'The filtered, sorted list as CSV (every matching segment, no paging)',
@@ -95,21 +99,38 @@ export const conditionRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
     },
     async (req, reply) => {
       const q = req.query;
-      const batches = exportConditions(ctx.sql, toFilter(q, Date.now()), q.sort, q.order);
-      async function* lines() {
-        yield `${CSV_COLUMNS.join(',')}\n`;
-        for await (const rows of batches) yield `${rows.map(toCsvLine).join('\n')}\n`;
-      }
+      // The cursor lives in the request's scoped transaction, open while the file streams.
+      const out = new PassThrough();
+      out.write(`${CSV_COLUMNS.join(',')}\n`);
+      // a client gone away ends the cursor and the transaction ('close' as well as 'drain')
+      const room = () =>
+        new Promise<void>((resolve) => {
+          const go = () => (out.off('drain', go), out.off('close', go), resolve());
+          out.once('drain', go);
+          out.once('close', go);
+        });
+      req
+        .db(async (tx) => {
+          for await (const rows of exportConditions(tx, toFilter(q, Date.now()), q.sort, q.order)) {
+            if (out.destroyed) break;
+            if (!out.write(`${rows.map(toCsvLine).join('\n')}\n`)) await room();
+          }
+        })
+        .then(
+          () => out.end(),
+          (err: Error) => out.destroy(err),
+        );
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="pipe-condition.csv"')
-        .send(Readable.from(lines()));
+        .send(out);
     },
   );
 
   r.get(
     '/api/condition/segments/:id',
     {
+      config: { access: 'condition:read' },
       schema: {
         tags: ['pipe condition'],
         summary:
@@ -121,7 +142,9 @@ export const conditionRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
     },
     async (req) => {
       const now = Date.now();
-      const d = await getConditionDetail(ctx.sql, req.params.id, todayUtc(now), { nowMs: now });
+      const d = await req.db((tx) =>
+        getConditionDetail(tx, req.params.id, todayUtc(now), { nowMs: now }),
+      );
       if (!d) throw notFound(`segment ${req.params.id}`);
       const seg = d.segment;
       const req31 = d.computed.required;
@@ -231,6 +254,7 @@ export const conditionRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
   r.get(
     '/api/condition/summary',
     {
+      config: { access: 'condition:read' },
       schema: {
         tags: ['pipe condition'],
         summary:
@@ -242,10 +266,12 @@ export const conditionRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
     },
     async (req) => {
       const q = req.query;
-      const { items, total } = await summarizeConditions(ctx.sql, q.by, toFilter(q, Date.now()), {
-        limit: q.limit,
-        offset: q.offset,
-      });
+      const { items, total } = await req.db((tx) =>
+        summarizeConditions(tx, q.by, toFilter(q, Date.now()), {
+          limit: q.limit,
+          offset: q.offset,
+        }),
+      );
       return { by: q.by, items, total };
     },
   );
@@ -253,15 +279,16 @@ export const conditionRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
   r.get(
     '/api/condition/tables',
     {
+      config: { access: 'condition:read' },
       schema: {
         tags: ['pipe condition'],
         summary: 'The versioned tables the conditions are computed with (B31.3, API 570, risk)',
         response: { 200: IntegrityTablesResponseSchema },
       },
     },
-    async () => {
+    async (req) => {
       const t = INTEGRITY_TABLES_V1;
-      const state = await pipeConditionState(ctx.sql, t.version);
+      const state = await req.db((tx) => pipeConditionState(tx, t.version));
       return {
         version: t.version,
         stale_segments: state.staleConditions + Math.max(0, state.segments - state.conditions),
@@ -277,6 +304,7 @@ export const conditionRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
   r.post(
     '/api/condition/inspections',
     {
+      config: { access: 'condition:import' },
       bodyLimit: IMPORT_BODY_LIMIT,
       schema: {
         tags: ['pipe condition'],
@@ -299,12 +327,26 @@ export const conditionRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (a
       }
       let report;
       try {
-        report = await importInspectionCsv(ctx.sql, req.body, {
-          mode: req.query.mode,
-          dryRun: req.query.dry_run,
-          allowNewCmls: req.query.allow_new_cmls,
-          campaign: req.query.campaign,
-          nowMs: Date.now(),
+        const body = req.body;
+        report = await req.db(async (tx) => {
+          const rep = await importInspectionCsv(tx, body, {
+            mode: req.query.mode,
+            dryRun: req.query.dry_run,
+            allowNewCmls: req.query.allow_new_cmls,
+            campaign: req.query.campaign,
+            nowMs: Date.now(),
+          });
+          if (rep.status === 'imported' && rep.stored > 0)
+            await req.audit(
+              {
+                action: 'inspection_import',
+                objectType: 'inspection_campaign',
+                objectId: String(rep.campaign_id),
+                detail: { stored: rep.stored, recomputed_segments: rep.recomputed_segments },
+              },
+              tx,
+            );
+          return rep;
         });
       } catch (err) {
         if (err instanceof ImportConflictError) {

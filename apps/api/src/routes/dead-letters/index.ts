@@ -8,10 +8,11 @@ import type { AppContext } from '../../context';
 const PREVIEW_BYTES = 512;
 
 /** What ingest refused and why, newest first, for whoever runs the gateways. */
-export const deadLetterRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {
+export const deadLetterRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app) => {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/dead-letters',
     {
+      config: { access: 'dead-letters:read' },
       schema: {
         tags: ['status'],
         summary: 'Refused messages with their reason (payload preview as text)',
@@ -31,10 +32,13 @@ export const deadLetterRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (
       },
     },
     async (req) => {
-      const [rows, counts] = await Promise.all([
-        listDeadLetters(ctx.sql, req.query.limit, req.query.reason),
-        countDeadLetters(ctx.sql),
-      ]);
+      const [rows, counts] = await req.db(
+        async (tx) =>
+          [
+            await listDeadLetters(tx, req.query.limit, req.query.reason),
+            await countDeadLetters(tx),
+          ] as const,
+      );
       return {
         total: counts.total,
         by_reason: counts.byReason,

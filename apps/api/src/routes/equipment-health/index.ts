@@ -5,6 +5,7 @@ import { EquipmentHealthSchema } from '@ct/contracts';
 import { getEquipment, queryAnomalyScores } from '@ct/db';
 import type { AppContext } from '../../context';
 import { ApiError, notFound } from '../../errors';
+import { networkViewOf } from '../../network/network-cache';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) }).strict();
 const When = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true })]);
@@ -35,6 +36,7 @@ export const equipmentHealthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = as
   r.get(
     '/api/equipment-health',
     {
+      config: { access: 'equipment:read' },
       schema: {
         tags: ['equipment'],
         summary: 'Pumps and compressors ranked by anomaly score, highest first (live)',
@@ -49,10 +51,13 @@ export const equipmentHealthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = as
       },
     },
     async (req) => {
+      // the detector's live view, limited to the equipment the request's view of the register holds
+      const visible = (await ctx.network.get(networkViewOf(req.principal!)))?.equipmentIds;
       const items = [...ctx.live.equipment.values()]
         .map((e) => e.health)
         .filter(
           (h) =>
+            !!visible?.has(h.equipment_id) &&
             (!req.query.kind || h.kind === req.query.kind) &&
             (!req.query.company || h.company_id === req.query.company),
         )
@@ -65,6 +70,7 @@ export const equipmentHealthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = as
   r.get(
     '/api/equipment/:id/health',
     {
+      config: { access: 'equipment:read' },
       schema: {
         tags: ['equipment'],
         summary: 'Live anomaly score, contributing sensors, ISO 10816 zone, health index and RUL',
@@ -73,10 +79,11 @@ export const equipmentHealthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = as
       },
     },
     async (req) => {
-      const live = ctx.live.equipment.get(req.params.id);
-      if (live) return live.health;
-      const e = await getEquipment(ctx.sql, req.params.id);
+      // visible to this request first (another company's pump is not found), then live
+      const e = await req.db((tx) => getEquipment(tx, req.params.id));
       if (!e) throw notFound(`equipment ${req.params.id}`);
+      const live = ctx.live.equipment.get(e.id);
+      if (live) return live.health;
       throw notFound(`health of ${e.tag} (${e.kind}): no detector has reported it yet`);
     },
   );
@@ -84,6 +91,7 @@ export const equipmentHealthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = as
   r.get(
     '/api/equipment/:id/scores',
     {
+      config: { access: 'equipment:read' },
       schema: {
         tags: ['equipment'],
         summary: 'Stored anomaly scores of one asset over a time range',
@@ -107,19 +115,15 @@ export const equipmentHealthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = as
       },
     },
     async (req) => {
-      const e = await getEquipment(ctx.sql, req.params.id);
-      if (!e) throw notFound(`equipment ${req.params.id}`);
       const to = ms(req.query.to, Date.now());
       const from = ms(req.query.from, to - 6 * 3_600_000);
       if (!(from < to))
         throw new ApiError('CT_ERR_API_BAD_REQUEST', '`from` must be earlier than `to`');
-      const { rows, truncated } = await queryAnomalyScores(
-        ctx.sql,
-        e.id,
-        from,
-        to,
-        req.query.limit,
-      );
+      const { e, rows, truncated } = await req.db(async (tx) => {
+        const eq = await getEquipment(tx, req.params.id);
+        if (!eq) throw notFound(`equipment ${req.params.id}`);
+        return { e: eq, ...(await queryAnomalyScores(tx, eq.id, from, to, req.query.limit)) };
+      });
       return {
         equipment_id: e.id,
         from,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { countDeadLetters } from '@ct/db';
+import { SYSTEM_SCOPE, countDeadLetters, withScope } from '@ct/db';
 import type { AppContext } from '../../context';
 
 const escapeLabel = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
@@ -13,6 +13,7 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   r.get(
     '/healthz',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['health'],
         summary: 'The process is alive',
@@ -25,6 +26,7 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   r.get(
     '/readyz',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['health'],
         summary: 'Ready to serve: the database answers (the broker only degrades live views)',
@@ -46,7 +48,11 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
 
   app.get(
     '/metrics',
-    { schema: { tags: ['health'], summary: 'Prometheus metrics (text exposition format)' } },
+    {
+      // a Prometheus scraper has no session; API_METRICS_PUBLIC=0 makes it need status:read
+      config: { access: ctx.security.metricsPublic ? 'public' : 'status:read' },
+      schema: { tags: ['health'], summary: 'Prometheus metrics (text exposition format)' },
+    },
     async (_req, reply) => {
       const lines: string[] = [];
       const metric = (name: string, help: string, type: 'counter' | 'gauge') => {
@@ -132,7 +138,10 @@ export const healthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
           `ct_component_up{component="${c.component}",instance="${escapeLabel(c.instance)}"} ${c.state === 'online' ? 1 : 0}`,
         );
       }
-      const dl = await countDeadLetters(ctx.sql).catch(() => null);
+      // counts by reason only, over every company: the api's own (system) reading
+      const dl = await withScope(ctx.sql, SYSTEM_SCOPE, (tx) => countDeadLetters(tx)).catch(
+        () => null,
+      );
       if (dl) {
         metric('ct_dead_letter_rows', 'Rows in the dead_letter table, by reason', 'gauge');
         for (const [reason, n] of Object.entries(dl.byReason)) {

@@ -9,8 +9,8 @@ import { ApiError, notFound } from '../../errors';
 const IdParams = z.object({ id: z.string().min(1).max(120) }).strict();
 
 export const AnnounceOperationBodySchema = z.strictObject({
-  /** Who announces it (a name until sign-in arrives). */
-  actor: z.string().trim().min(1).max(100),
+  /** Ignored in favour of the signed-in user (kept for clients written before sign-in). */
+  actor: z.string().trim().min(1).max(100).optional(),
   kind: LineOperationSchema.shape.kind,
   /** When it starts, epoch ms; default now. */
   t: z.number().finite().nonnegative().optional(),
@@ -38,6 +38,9 @@ export const lineRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
   r.post(
     '/api/lines/:id/operations',
     {
+      // those who act on alerts: the control room and safety office on any line, a company's
+      // engineers and admins on their own (the register's policies decide which lines they see)
+      config: { access: 'alerts:act' },
       schema: {
         tags: ['leaks'],
         summary:
@@ -48,7 +51,7 @@ export const lineRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       },
     },
     async (req, reply) => {
-      const line = await getLine(ctx.sql, req.params.id);
+      const line = await req.db((tx) => getLine(tx, req.params.id));
       if (!line) throw notFound(`line ${req.params.id}`);
       const b = req.body;
       const op = LineOperationSchema.parse({
@@ -57,7 +60,7 @@ export const lineRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
         line: line.id,
         ...(b.equipment ? { equipment: b.equipment } : {}),
         ...(b.settle_s ? { settle_s: b.settle_s } : {}),
-        source: b.actor,
+        source: req.principal?.displayName ?? req.principal?.username ?? b.actor ?? 'operator',
         ...(b.note ? { note: b.note } : {}),
       });
       if (!ctx.live.publishOperation(operationTopic(line.company_id, 'operator-console'), op))
@@ -69,6 +72,7 @@ export const lineRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
   r.get(
     '/api/lines/:id/operations',
     {
+      config: { access: 'alerts:read' },
       schema: {
         tags: ['leaks'],
         summary:
@@ -81,9 +85,11 @@ export const lineRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
       },
     },
     async (req) => {
-      const line = await getLine(ctx.sql, req.params.id);
+      const { line, rows } = await req.db(async (tx) => {
+        const l = await getLine(tx, req.params.id);
+        return { line: l, rows: l ? await listLineOperations(tx, l.id, req.query.limit) : [] };
+      });
       if (!line) throw notFound(`line ${req.params.id}`);
-      const rows = await listLineOperations(ctx.sql, line.id, req.query.limit);
       return {
         items: rows.map((o) => ({
           id: Number(o.id),

@@ -1,17 +1,35 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import {
+  COMPANY_ROLES,
   LiveClientMessageSchema,
+  hasPermission,
+  type Alert,
   type AlertEvent,
   type LiveServerMessage,
   type LiveValues,
 } from '@ct/contracts';
 import { listAlerts, toAlert } from '@ct/db';
+import { readCookie, SESSION_COOKIE } from '../../auth/auth-plugin';
+import type { Principal } from '../../auth/auth-service';
 import type { AppContext } from '../../context';
+import { networkViewOf } from '../../network/network-cache';
 import { SUMMARISED_IN_FLOOD, toAreaFlood } from '../alerts';
 
 /** A client that has not drained this much is skipped until it does (it gets all later). */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** How often an open socket's session is checked again (a revoked session closes it). */
+const RECHECK_MS = 30_000;
+
+/** Whose alerts a principal sees live: its company's, or the complex's incidents. */
+export function audienceOf(p: Principal): string {
+  return COMPANY_ROLES.includes(p.role) ? `company:${p.companyId}` : 'incidents';
+}
+
+/** The rule of the database's alert policy, for alerts that arrive from the broker. */
+export function seesAlert(p: Principal, a: Pick<Alert, 'company_id' | 'incident'>): boolean {
+  return COMPANY_ROLES.includes(p.role) ? a.company_id === p.companyId : a.incident;
+}
 
 /**
  * Live values over a WebSocket: a snapshot on connect, then at most `max_rate_hz` deltas per
@@ -27,13 +45,30 @@ export const liveRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
     '/api/live',
     {
       websocket: true,
+      config: { access: 'live:read' },
       schema: {
         tags: ['live'],
         summary: 'WebSocket: live sensor values (messages described in docs/api.md)',
       },
     },
-    (socket: WebSocket) => {
+    (socket: WebSocket, req: FastifyRequest) => {
+      const principal = req.principal!;
+      const audience = audienceOf(principal);
+      const token =
+        typeof req.headers.authorization === 'string'
+          ? req.headers.authorization.replace(/^Bearer\s+/i, '')
+          : readCookie(req.headers.cookie, SESSION_COOKIE);
+      const equipmentToo = hasPermission(principal.role, 'equipment:read');
+      // the sensors and equipment of this principal's view of the register
+      let visible: { sensors: Set<number>; equipment: Set<string> } | null = null;
+      const view = ctx.network.get(networkViewOf(principal)).then((snap) => {
+        visible = {
+          sensors: snap?.sensorIds ?? new Set(),
+          equipment: snap?.equipmentIds ?? new Set(),
+        };
+      });
       let selected: Set<number> | null = null;
+      let rate = 1;
       let seen = 0;
       let floodSeen = -1;
       let timer: NodeJS.Timeout | null = null;
@@ -43,7 +78,7 @@ export const liveRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
         send({
           type: 'flood',
           t: Date.now(),
-          areas: live.floodStatus(Date.now()).map(toAreaFlood),
+          areas: live.floodStatus(Date.now(), audience).map(toAreaFlood),
         });
       };
 
@@ -55,11 +90,12 @@ export const liveRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
           return;
         }
         const { alert } = e;
+        if (!seesAlert(principal, alert)) return;
         const collapsed =
           (e.action === 'raise' || e.action === 'activate') &&
           alert.area_id !== null &&
           SUMMARISED_IN_FLOOD.has(alert.severity) &&
-          live.floods.inFlood(alert.area_id);
+          live.inFlood(alert.area_id, audience);
         // the next push carries the area's flood summary instead
         if (collapsed) return;
         send({
@@ -72,7 +108,9 @@ export const liveRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
         });
       };
       const stopAlerts = live.onAlert(onAlert);
-      listAlerts(ctx.sql, { open: true, limit: 1000 })
+      // the open alerts this principal's scope sees (the database's policies decide)
+      req
+        .db((tx) => listAlerts(tx, { open: true, limit: 1000 }))
         .then((rows) => send({ type: 'alerts', t: Date.now(), items: rows.map(toAlert) }))
         .catch((err: Error) =>
           send({ type: 'error', message: `open alerts unavailable: ${err.message}` }),
@@ -86,13 +124,14 @@ export const liveRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
         });
 
       const push = (type: LiveValues['type']) => {
-        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) return;
+        if (socket.bufferedAmount > MAX_BUFFERED_BYTES || visible === null) return;
+        const { sensors, equipment: assets } = visible;
         const since = type === 'snapshot' ? 0 : seen;
         const ids: number[] = [];
         const values: number[] = [];
         const times: number[] = [];
         const take = (id: number) => {
-          if (live.version[id]! > since) {
+          if (live.version[id]! > since && sensors.has(id)) {
             ids.push(id);
             values.push(live.value[id]!);
             times.push(live.time[id]!);
@@ -101,7 +140,9 @@ export const liveRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
         if (selected) for (const id of selected) take(id);
         else for (let id = 1; id <= live.maxSensorId; id++) take(id);
         const equipment = [];
-        for (const e of live.equipment.values()) if (e.version > since) equipment.push(e.health);
+        if (equipmentToo)
+          for (const e of live.equipment.values())
+            if (e.version > since && assets.has(e.health.equipment_id)) equipment.push(e.health);
         seen = live.counter;
         if (equipment.length > 0) send({ type: 'equipment', t: Date.now(), items: equipment });
         if (pending === null && live.floodVersion !== floodSeen) sendFlood();
@@ -136,15 +177,29 @@ export const liveRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, {
           return;
         }
         selected = m.data.sensors === 'all' ? null : new Set(m.data.sensors);
+        rate = m.data.max_rate_hz ?? 1;
         push('snapshot');
-        start(m.data.max_rate_hz ?? 1);
+        start(rate);
       });
+      // a session revoked or expired while the socket is open closes it
+      const recheck = setInterval(() => {
+        void (token ? ctx.auth.authenticate(token) : Promise.resolve(null)).then(
+          (p) => {
+            if (!p) socket.close(4401, 'session ended');
+          },
+          () => {},
+        );
+      }, RECHECK_MS);
       socket.on('close', () => {
         if (timer) clearInterval(timer);
+        clearInterval(recheck);
         stopAlerts();
       });
-      push('snapshot');
-      start(1);
+      void view.then(() => {
+        if (socket.readyState !== socket.OPEN) return;
+        push('snapshot');
+        start(rate);
+      });
     },
   );
 };

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { NetworkResponseSchema } from '@ct/contracts';
 import type { AppContext } from '../../context';
+import { networkViewOf } from '../../network/network-cache';
 import { notFound } from '../../errors';
 
 /** The whole network, for drawing: JSON metadata and a binary geometry the browser wraps. */
@@ -13,6 +14,7 @@ export const networkRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
   app.get(
     '/api/network',
     {
+      config: { access: 'network:read' },
       schema: {
         tags: ['network'],
         summary: 'Companies, lines, segments, equipment and sensors, columnar',
@@ -21,8 +23,8 @@ export const networkRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
         response: { 200: NetworkResponseSchema },
       },
     },
-    async (_req, reply) => {
-      const snap = await ctx.network.get();
+    async (req, reply) => {
+      const snap = await ctx.network.get(networkViewOf(req.principal!));
       if (!snap) throw notFound('no plant is loaded: the network');
       // serialised once and cached: the same large body for every client
       return reply
@@ -35,6 +37,7 @@ export const networkRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
   r.get(
     '/api/network/geometry',
     {
+      config: { access: 'network:read' },
       schema: {
         tags: ['network'],
         summary: 'Binary geometry (layout in docs/api.md): pieces, radii, equipment positions',
@@ -42,10 +45,11 @@ export const networkRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
       },
     },
     async (req, reply) => {
-      const snap = await ctx.network.get();
+      const snap = await ctx.network.get(networkViewOf(req.principal!));
       if (!snap) throw notFound('no plant is loaded: the network geometry');
+      // private: a view is one company's (or the complex's); no shared cache may keep it
       const cache =
-        req.query.v === snap.version ? 'public, max-age=31536000, immutable' : 'no-cache';
+        req.query.v === snap.version ? 'private, max-age=31536000, immutable' : 'no-cache';
       return reply
         .type('application/octet-stream')
         .header('cache-control', cache)

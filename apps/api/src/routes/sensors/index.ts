@@ -7,6 +7,7 @@ import {
   SensorWithLatestSchema,
   TrendQuerySchema,
   TrendResponseSchema,
+  hasPermission,
 } from '@ct/contracts';
 import { getSensor, listSensors, queryLatestReading, querySensorTrend } from '@ct/db';
 import type { AppContext } from '../../context';
@@ -26,6 +27,7 @@ export const sensorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   r.get(
     '/api/sensors',
     {
+      config: { access: 'network:read' },
       schema: {
         tags: ['sensors'],
         summary: 'Sensors, filtered by company, segment, equipment or quantity',
@@ -33,12 +35,13 @@ export const sensorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         response: { 200: z.object({ items: z.array(SensorSchema) }) },
       },
     },
-    async (req) => ({ items: await listSensors(ctx.sql, req.query) }),
+    async (req) => ({ items: await req.db((tx) => listSensors(tx, req.query)) }),
   );
 
   r.get(
     '/api/sensors/:id',
     {
+      config: { access: 'network:read' },
       schema: {
         tags: ['sensors'],
         summary: 'One sensor with its latest reading',
@@ -47,18 +50,28 @@ export const sensorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       },
     },
     async (req) => {
-      const s = await getSensor(ctx.sql, req.params.id);
-      if (!s) throw notFound(`sensor ${req.params.id}`);
-      const live = ctx.live.time[s.id]
-        ? { t: ctx.live.time[s.id]!, v: ctx.live.value[s.id]!, q: 0 }
-        : null;
-      return { ...s, latest: live ?? (await queryLatestReading(ctx.sql, s.id)) };
+      const role = req.principal!.role;
+      return req.db(async (tx) => {
+        const s = await getSensor(tx, req.params.id);
+        if (!s) throw notFound(`sensor ${req.params.id}`);
+        const live =
+          hasPermission(role, 'live:read') && ctx.live.time[s.id]
+            ? { t: ctx.live.time[s.id]!, v: ctx.live.value[s.id]!, q: 0 }
+            : null;
+        // the stored value is process data: its company's roles only (the database says so too)
+        const stored =
+          live === null && hasPermission(role, 'history:read')
+            ? await queryLatestReading(tx, s.id)
+            : null;
+        return { ...s, latest: live ?? stored };
+      });
     },
   );
 
   r.get(
     '/api/sensors/:id/trend',
     {
+      config: { access: 'history:read' },
       schema: {
         tags: ['sensors'],
         summary: 'Readings over a time range: raw, 1 min or 1 h, picked to stay under max_points',
@@ -68,8 +81,6 @@ export const sensorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       },
     },
     async (req) => {
-      const s = await getSensor(ctx.sql, req.params.id);
-      if (!s) throw notFound(`sensor ${req.params.id}`);
       const to = toMs(req.query.to, Date.now());
       const from = toMs(req.query.from, to - 3_600_000);
       if (!(from < to)) {
@@ -78,15 +89,19 @@ export const sensorRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
       if (to - from > 400 * 86_400_000) {
         throw new ApiError('CT_ERR_API_BAD_REQUEST', 'the range may span at most 400 days');
       }
-      const series = await querySensorTrend(
-        ctx.sql,
-        s.id,
-        from,
-        to,
-        req.query.resolution,
-        req.query.max_points,
-      );
-      return { sensor_id: s.id, unit: s.unit, from, to, ...series };
+      return req.db(async (tx) => {
+        const s = await getSensor(tx, req.params.id);
+        if (!s) throw notFound(`sensor ${req.params.id}`);
+        const series = await querySensorTrend(
+          tx,
+          s.id,
+          from,
+          to,
+          req.query.resolution,
+          req.query.max_points,
+        );
+        return { sensor_id: s.id, unit: s.unit, from, to, ...series };
+      });
     },
   );
 };

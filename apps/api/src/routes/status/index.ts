@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { StatusResponseSchema, type ComponentHealth, type StatusResponse } from '@ct/contracts';
+import { SYSTEM_SCOPE, withScope } from '@ct/db';
 import type { AppContext } from '../../context';
 
 // An ingest that has not reported for this long is shown as unknown, whatever it said last.
@@ -13,6 +14,7 @@ export const statusRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/status',
     {
+      config: { access: 'status:read' },
       schema: {
         tags: ['status'],
         summary: 'Components and data flow (readings per second, dead letters, ingest lag)',
@@ -31,7 +33,12 @@ export const statusRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app,
         const [v] = await ctx.sql<{ v: string }[]>`select current_setting('server_version') as v`;
         database = { ok: true, storage: ctx.storage, server_version: v?.v ?? null, error: null };
         if (now - deadLetters.at > 5000) {
-          const [c] = await ctx.sql<{ n: number }[]>`select count(*)::int as n from dead_letter`;
+          // a total over every company, no content: the api's own (system) reading
+          const [c] = await withScope(
+            ctx.sql,
+            SYSTEM_SCOPE,
+            (tx) => tx<{ n: number }[]>`select count(*)::int as n from dead_letter`,
+          );
           deadLetters = { at: now, total: c?.n ?? 0 };
         }
       } catch (err) {
