@@ -19,6 +19,7 @@ import {
   waitFor,
   type MosquittoHandle,
 } from '@ct/testkit';
+import { signedInCookie } from './sign-in';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const SEED = 3;
@@ -35,10 +36,15 @@ describe.runIf(MOSQUITTO_AVAILABLE)(
   'a leak injected into the simulator reaches the safety officer as one alert',
   () => {
     const plant = generatePlant({ seed: SEED, size: 'small' });
-    // a liquid line with a few segments: its waves are strong enough to time
+    // a hazardous liquid line with a few segments: its waves are strong enough to time, and a
+    // leak on it is an incident the safety office sees whoever owns it
     const line = plant.lines.find((l) => {
       const sub = plant.substances.find((s) => s.id === l.substanceId)!;
-      return sub.phase === 'liquid' && plant.segments.filter((s) => s.lineId === l.id).length >= 4;
+      return (
+        sub.phase === 'liquid' &&
+        (sub.toxic || sub.flammable) &&
+        plant.segments.filter((s) => s.lineId === l.id).length >= 4
+      );
     })!;
     const segments = plant.segments
       .filter((s) => s.lineId === line.id)
@@ -54,6 +60,8 @@ describe.runIf(MOSQUITTO_AVAILABLE)(
     let sim: string;
     const events: { at: number; msg: LiveServerMessage }[] = [];
     let ws: WebSocket;
+    /** A safety officer's session: the alerts, the live feed, the actions. */
+    let cookie: string;
 
     beforeAll(async () => {
       db = await createTestDatabase();
@@ -82,7 +90,12 @@ describe.runIf(MOSQUITTO_AVAILABLE)(
         30_000,
         'the api',
       );
-      ws = new WebSocket(`ws://127.0.0.1:${apiPort}/api/live`);
+      cookie = await signedInCookie(db.sql, api, {
+        username: 'officer.kim',
+        displayName: 'Officer Kim',
+        role: 'safety_officer',
+      });
+      ws = new WebSocket(`ws://127.0.0.1:${apiPort}/api/live`, { headers: { cookie } });
       ws.on('message', (d) => events.push({ at: Date.now(), msg: JSON.parse(d.toString()) }));
       await new Promise((r) => ws.once('open', r));
       // 1 s samples so the balances learn their noise within a minute
@@ -114,7 +127,8 @@ describe.runIf(MOSQUITTO_AVAILABLE)(
     const post = async (url: string, body: unknown) => {
       const r = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        // the simulator ignores the cookie; the api needs it
+        headers: { 'content-type': 'application/json', cookie },
         body: JSON.stringify(body),
       });
       return { status: r.status, body: (await r.json()) as Record<string, unknown> };
@@ -186,7 +200,7 @@ describe.runIf(MOSQUITTO_AVAILABLE)(
       const confirmed = await waitFor(
         async () => {
           const a = (await (
-            await fetch(`${api}/api/alerts/${raised.msg.alert.id}`)
+            await fetch(`${api}/api/alerts/${raised.msg.alert.id}`, { headers: { cookie } })
           ).json()) as Alert;
           const d = LeakAlertDetailSchema.parse(a.detail);
           return d.evidence.some((e) => e.method === 'mass_balance') ? d : null;
@@ -207,7 +221,9 @@ describe.runIf(MOSQUITTO_AVAILABLE)(
       const raised = leakAlerts().find((e) => e.msg.action === 'raise')!;
       const id = raised.msg.alert.id;
       const get = async () =>
-        (await (await fetch(`${api}/api/alerts/${id}`)).json()) as AlertWithEvents;
+        (await (
+          await fetch(`${api}/api/alerts/${id}`, { headers: { cookie } })
+        ).json()) as AlertWithEvents;
       let a = await get();
       expect(a.isa_state).toBe('B');
       const ack = await post(`${api}/api/alerts/${id}/ack`, {
@@ -216,7 +232,6 @@ describe.runIf(MOSQUITTO_AVAILABLE)(
       });
       expect(ack.status).toBe(200);
       const early = await post(`${api}/api/alerts/${id}/resolve`, {
-        actor: 'Officer Kim',
         version: ack.body['version'],
         resolution: 'too early',
       });
@@ -240,7 +255,6 @@ describe.runIf(MOSQUITTO_AVAILABLE)(
         'the leak condition to clear into E',
       );
       const done = await post(`${api}/api/alerts/${id}/resolve`, {
-        actor: 'Officer Kim',
         version: a.version,
         resolution: 'flange gasket replaced',
       });

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,16 +11,7 @@ import {
   type StatusResponse,
   type TrendResponse,
 } from '@ct/contracts';
-import type { UserRole } from '@ct/contracts';
-import {
-  createSigninLink,
-  createTestDatabase,
-  createUser,
-  loadPlant,
-  migrate,
-  type Sql,
-  type TestDatabase,
-} from '@ct/db';
+import { createTestDatabase, loadPlant, migrate, type TestDatabase } from '@ct/db';
 import { generatePlant } from '@ct/plant';
 import {
   MOSQUITTO_AVAILABLE,
@@ -30,6 +20,7 @@ import {
   waitFor,
   type MosquittoHandle,
 } from '@ct/testkit';
+import { signedInCookie } from './sign-in';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const SEED = 3;
@@ -45,35 +36,6 @@ function startApp(app: string, env: Record<string, string>): ChildProcess {
     },
   );
   return child;
-}
-
-/**
- * Creates a user in the database and signs it in through a one-time link, as a new user would:
- * the session cookie to send with requests.
- */
-async function signedInCookie(
-  sql: Sql,
-  api: string,
-  u: { username: string; role: UserRole; companyId?: string },
-): Promise<string> {
-  const user = await createUser(sql, {
-    username: u.username,
-    displayName: u.username,
-    role: u.role,
-    companyId: u.companyId ?? null,
-    passwordHash: null,
-    createdBy: null,
-  });
-  const token = randomBytes(32).toString('base64url');
-  await createSigninLink(sql, {
-    tokenHash: createHash('sha256').update(token).digest(),
-    userId: user!.id,
-    expiresAt: new Date(Date.now() + 60_000),
-  });
-  const res = await fetch(`${api}/signin/once/${token}`, { redirect: 'manual' });
-  const cookie = res.headers.get('set-cookie')?.split(';')[0];
-  if (res.status !== 303 || !cookie) throw new Error(`sign-in link refused: ${res.status}`);
-  return cookie;
 }
 
 /** One published reading, as the test saw it on the broker. */
