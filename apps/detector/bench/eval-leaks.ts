@@ -17,7 +17,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { connect, listAlerts } from '@ct/db';
 import { generatePlant, type Line, type PlantModel, type Segment } from '@ct/plant';
+import { signedInCookie } from '@ct/testkit';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -156,22 +158,38 @@ async function runRound(
     }
     log(`round ${round} (noise x${noise}): stack up; warming up ${argv['warmup-s']} s`);
     const seen = new Map<number, AlertSeen>();
-    const ws = new WebSocket(`ws://127.0.0.1:${ports.api}/api/live`);
-    ws.on('message', (data) => {
-      const m = JSON.parse(String(data)) as {
-        type: string;
-        action?: string;
-        alert?: { id: number; kind: string; source_id: string; raised_at: number };
-      };
-      if (m.type !== 'alert' || !m.alert || m.alert.kind !== 'leak') return;
-      if (!seen.has(m.alert.id))
-        seen.set(m.alert.id, {
-          id: m.alert.id,
-          line: m.alert.source_id,
-          raisedAt: m.alert.raised_at,
-          wsAt: m.action === 'raise' ? Date.now() : null,
-        });
-    });
+    // the embedded database, as its owner: accounts for the listeners, and every alert at the end
+    const sql = connect(`postgres://postgres@127.0.0.1:${ports.pg}/complextwin`, { max: 2 });
+    // each company's plant engineer sees that company's alerts live (incidents of other
+    // companies too would need a safety officer; the union of the companies' feeds is all)
+    const sockets: WebSocket[] = [];
+    for (const c of plant.companies) {
+      const cookie = await signedInCookie(sql, api, {
+        username: `eval-${c.id}`,
+        role: 'plant_engineer',
+        companyId: c.id,
+      });
+      const ws = new WebSocket(`ws://127.0.0.1:${ports.api}/api/live`, { headers: { cookie } });
+      ws.on('message', (data) => {
+        const m = JSON.parse(String(data)) as {
+          type: string;
+          action?: string;
+          alert?: { id: number; kind: string; source_id: string; raised_at: number };
+        };
+        if (m.type !== 'alert' || !m.alert || m.alert.kind !== 'leak') return;
+        const prev = seen.get(m.alert.id);
+        const wsAt = m.action === 'raise' ? Date.now() : null;
+        if (!prev)
+          seen.set(m.alert.id, {
+            id: m.alert.id,
+            line: m.alert.source_id,
+            raisedAt: m.alert.raised_at,
+            wsAt,
+          });
+        else if (prev.wsAt === null && wsAt !== null) prev.wsAt = wsAt;
+      });
+      sockets.push(ws);
+    }
     await sleep(Number(argv['warmup-s']) * 1000);
 
     // the scenario: which lines get a leak, an operation, a sensor fault; when, where, how big
@@ -253,16 +271,17 @@ async function runRound(
     await sleep(roundStart + roundMs - Date.now());
     const end = Date.now();
 
-    // what the api holds: every leak alert with its final detail
-    const list = (await (await fetch(`${api}/api/alerts?kind=leak&limit=1000`)).json()) as {
-      items: {
-        id: number;
-        source_id: string;
-        raised_at: number;
-        detail: Record<string, unknown>;
-      }[];
+    // every leak alert with its final detail, read from the database
+    const list = {
+      items: (await listAlerts(sql, { kind: 'leak', limit: 1000 })).map((a) => ({
+        id: a.id,
+        source_id: a.source_id,
+        raised_at: a.raised_at.getTime(),
+        detail: a.detail as Record<string, unknown>,
+      })),
     };
-    ws.close();
+    for (const ws of sockets) ws.close();
+    await sql.end();
     const alerts = list.items;
     // what each alert said, for reading the run afterwards
     const outDir = join(ROOT, '.data', 'eval-leaks');

@@ -15,11 +15,11 @@ import { generatePlant } from '@ct/plant';
 import {
   MOSQUITTO_AVAILABLE,
   freePort,
+  signedInCookie,
   startMosquitto,
   waitFor,
   type MosquittoHandle,
 } from '@ct/testkit';
-import { signedInCookie } from './sign-in';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const SEED = 3;

@@ -4,3 +4,4 @@ export type { MosquittoHandle } from './mosquitto';
 export { startAedes } from './aedes';
 export type { AedesHandle } from './aedes';
 export { TcpProxy } from './tcp-proxy';
+export { signedInCookie } from './sign-in';
