@@ -1,6 +1,6 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import { useNetwork, useSelection } from './store/hooks';
-import { startLiveClient } from './store/live-client';
+import { startFeed } from './store/feed';
 import { networkStore } from './store/network-store';
 import { sceneStore } from './store/scene-store';
 import { selectionStore } from './store/selection-store';
@@ -32,9 +32,17 @@ export function App() {
   const selection = useSelection();
 
   useEffect(() => {
-    void sessionStore.load();
     networkStore.load();
-    return startLiveClient();
+    // the feed depends on the role: live values, or polled alerts for roles without them
+    let stop: (() => void) | null = null;
+    let cancelled = false;
+    void sessionStore.load().then(() => {
+      if (!cancelled) stop = startFeed();
+    });
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
   }, []);
   useEffect(() => {
     setProbeMode(mode, scene.focusAlertId);

@@ -1,7 +1,9 @@
-// Raises a leak alert the way the leak detector will: a row through the db package, with a
-// detail that parses as LeakAlertDetailSchema, announced on twin/events/v1/alerts/<company>.
-// Until the detector lands in main, the console's end-to-end tests and the screenshot script
-// use this; afterwards the wall test can inject a real leak through the simulator instead.
+// Raises a leak alert the way the leak detector does (apps/detector/src/leak/leak-service.ts): a
+// row on the line through the db package, with a detail that parses as LeakAlertDetailSchema,
+// announced on twin/events/v1/alerts/<company>. An alert on a line carrying a toxic or flammable
+// substance is an incident (migration 0012): the control room, the safety office and wall
+// displays see it whoever owns the line. The console's end-to-end tests and the screenshot script
+// use it, so they need no detector to run and the leak is where the test wants it.
 import mqtt from 'mqtt';
 import { computeThreatZones, exposedAssets, toThreatZonesDetail } from '@ct/analytics';
 import {
@@ -191,8 +193,9 @@ export function leakDetail(plant: PlantModel, opts: LeakOptions = {}): LeakAlert
 }
 
 /**
- * Raises a leak alert in the database and announces it on the broker, as the detector does;
- * the api pushes it to every console. Returns the alert as announced.
+ * Raises a leak alert on the segment's line in the database and announces it on the broker, as
+ * the detector does; the api pushes it to every console that may see it. Returns the alert as
+ * announced.
  */
 export async function raiseLeakAlert(
   sql: Sql,
@@ -207,9 +210,9 @@ export async function raiseLeakAlert(
     companyId: detail.company_id,
     areaId: line.areaId,
     kind: 'leak',
-    // the detector will raise on the line; the alert table takes segments until it lands
-    sourceType: 'segment',
-    sourceId: seg.id,
+    // the detector raises on the line; the detail says which segment and where on it
+    sourceType: 'line',
+    sourceId: line.id,
     severity: opts.severity ?? 'critical',
     title: `Leak on ${detail.line_tag}: ${detail.substance_name}, ${detail.rate.m3h.toFixed(1)} m3/h at ${Math.round(detail.position.line_position_m)} m ± ${detail.position.uncertainty_m} m`,
     detail: detail as unknown as Record<string, unknown>,

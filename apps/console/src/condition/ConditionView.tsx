@@ -1,14 +1,21 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ConditionSearchResponse } from '@ct/contracts';
 import type { NetworkData } from '../store/network-store';
 import { conditionStore, csvSegmentIds, segmentIndex } from '../store/condition-store';
 import { sceneStore } from '../store/scene-store';
 import { selectionStore } from '../store/selection-store';
 import { requestOverview } from '../store/view-store';
-import { COLOUR_MODES, COLOUR_MODE_LABELS, type ColourMode } from '../scene/colour-modes';
+import {
+  COLOUR_MODES,
+  COLOUR_MODE_LABELS,
+  needsCondition,
+  type ColourMode,
+} from '../scene/colour-modes';
 import { segmentPaint } from '../scene/segment-paint';
 import { formatInt } from '../format';
 import { ConditionLegend } from './ConditionLegend';
+import { useSession } from '../store/hooks';
+import { apiFetch, can } from '../session/session';
 
 export interface ConditionViewProps {
   data: NetworkData;
@@ -79,6 +86,13 @@ export function ConditionView({ data }: ConditionViewProps) {
     () => sceneStore.getState().colourMode,
   );
   const cond = useSyncExternalStore(conditionStore.subscribe, conditionStore.getState);
+  // pipe condition is each company's own: the control room's desk view colours by age and
+  // live score only, and has no search
+  const conditionReadable = can(useSession().session, 'condition:read');
+  const owners = useMemo(() => {
+    const seen = new Set(data.meta.segments.company);
+    return data.meta.companies.filter((_, i) => seen.has(i));
+  }, [data]);
   const [filter, setFilter] = useState<Filter>(EMPTY);
   const [result, setResult] = useState<Result>({ status: 'none' });
 
@@ -103,8 +117,8 @@ export function ConditionView({ data }: ConditionViewProps) {
       pageQ.set('sort', 'remaining_life');
       pageQ.set('order', 'asc');
       const [pageRes, csvRes] = await Promise.all([
-        fetch(`/api/condition/segments?${pageQ}`),
-        fetch(`/api/condition/segments.csv?${q}`),
+        apiFetch(`/api/condition/segments?${pageQ}`),
+        apiFetch(`/api/condition/segments.csv?${q}`),
       ]);
       if (!pageRes.ok) {
         const b = (await pageRes.json().catch(() => ({}))) as { message?: string };
@@ -138,11 +152,13 @@ export function ConditionView({ data }: ConditionViewProps) {
         aria-label="Colour the network by"
         data-testid="colour-mode"
       >
-        {COLOUR_MODES.filter((m) => m !== 'plain').map((m) => (
-          <option key={m} value={m}>
-            {COLOUR_MODE_LABELS[m]}
-          </option>
-        ))}
+        {COLOUR_MODES.filter((m) => m !== 'plain' && (conditionReadable || !needsCondition(m))).map(
+          (m) => (
+            <option key={m} value={m}>
+              {COLOUR_MODE_LABELS[m]}
+            </option>
+          ),
+        )}
       </select>
       <ConditionLegend mode={colourMode} filtering={result.status === 'done'} />
       {cond.status === 'loading' && (
@@ -150,164 +166,174 @@ export function ConditionView({ data }: ConditionViewProps) {
       )}
       {cond.status === 'error' && <p className="panel__error">{cond.message}</p>}
 
-      <h2 className="sidebar__title">Find pipes</h2>
-      <form
-        className="filter"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void search(filter);
-        }}
-        data-testid="condition-filter"
-      >
-        <label>
-          Remaining life below (years)
-          <input
-            type="number"
-            step="any"
-            min="0"
-            value={filter.remaining_life_max}
-            onChange={(e) => set('remaining_life_max', e.target.value)}
-            data-testid="filter-remaining-life-max"
-          />
-        </label>
-        <label>
-          Wall loss at least (%)
-          <input
-            type="number"
-            step="any"
-            min="0"
-            value={filter.wall_loss_min}
-            onChange={(e) => set('wall_loss_min', e.target.value)}
-          />
-        </label>
-        <label>
-          Corrosion rate at least (mm/y)
-          <input
-            type="number"
-            step="any"
-            min="0"
-            value={filter.corrosion_rate_min}
-            onChange={(e) => set('corrosion_rate_min', e.target.value)}
-          />
-        </label>
-        <label>
-          Installed in or before
-          <input
-            type="number"
-            value={filter.install_year_max}
-            onChange={(e) => set('install_year_max', e.target.value)}
-          />
-        </label>
-        <label>
-          Owner
-          <select value={filter.company} onChange={(e) => set('company', e.target.value)}>
-            <option value="">any</option>
-            {data.meta.companies.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.short_name} · {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Material
-          <select value={filter.material} onChange={(e) => set('material', e.target.value)}>
-            <option value="">any</option>
-            {data.meta.materials.map((m) => (
-              <option key={m} value={m}>
-                {m.replace(/_/g, ' ')}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Line (tag or id)
-          <input value={filter.line} onChange={(e) => set('line', e.target.value)} />
-        </label>
-        <fieldset className="chips">
-          <legend>Risk</legend>
-          {RISKS.map((r) => (
-            <label key={r} className="check">
+      {!conditionReadable && (
+        <p className="muted small" data-testid="condition-not-yours">
+          Pipe condition, stored history and machine health belong to each company&apos;s engineers;
+          this view shows the network and its design data.
+        </p>
+      )}
+      {conditionReadable && (
+        <>
+          <h2 className="sidebar__title">Find pipes</h2>
+          <form
+            className="filter"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void search(filter);
+            }}
+            data-testid="condition-filter"
+          >
+            <label>
+              Remaining life below (years)
               <input
-                type="checkbox"
-                checked={filter.risk.includes(r)}
-                onChange={(e) =>
-                  set(
-                    'risk',
-                    e.target.checked ? [...filter.risk, r] : filter.risk.filter((x) => x !== r),
-                  )
-                }
+                type="number"
+                step="any"
+                min="0"
+                value={filter.remaining_life_max}
+                onChange={(e) => set('remaining_life_max', e.target.value)}
+                data-testid="filter-remaining-life-max"
               />
-              {r.replace('_', '-')}
             </label>
-          ))}
-        </fieldset>
-        <div className="chips">
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={filter.overdue}
-              onChange={(e) => set('overdue', e.target.checked)}
-            />
-            inspection overdue
-          </label>
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={filter.ffs}
-              onChange={(e) => set('ffs', e.target.checked)}
-            />
-            FFS review needed
-          </label>
-        </div>
-        <div className="filter__buttons">
-          <button type="submit" data-testid="filter-apply">
-            Find and highlight
-          </button>
-          <button type="button" onClick={clear}>
-            Clear
-          </button>
-        </div>
-      </form>
-      {result.status === 'loading' && <p className="muted">Searching …</p>}
-      {result.status === 'error' && <p className="panel__error">{result.message}</p>}
-      {result.status === 'done' && (
-        <div className="results" data-testid="condition-results">
-          <p>
-            <strong data-testid="match-total">{formatInt(result.page.total)}</strong> segments match
-            · <span data-testid="match-highlighted">{formatInt(result.highlighted)}</span>{' '}
-            highlighted
-          </p>
-          <ol className="results__list">
-            {result.page.items.map((it) => (
-              <li key={it.segment_id}>
-                <button
-                  type="button"
-                  className="link"
-                  onClick={() => {
-                    const s = segmentIndex(data).get(it.segment_id);
-                    if (s === undefined) return;
-                    selectionStore.setSelected({ kind: 'segment', index: s });
-                    window.__consoleFocus?.(s, 700);
-                  }}
-                >
-                  {it.segment_id}
-                </button>{' '}
-                <span className="muted">
-                  {it.line_tag} · life{' '}
-                  {it.remaining_life_y === null ? '∞' : `${it.remaining_life_y.toFixed(1)} y`} ·{' '}
-                  {it.risk_cell}
-                </span>
-              </li>
-            ))}
-          </ol>
-          {result.page.total > result.page.items.length && (
-            <p className="muted small">
-              first {result.page.items.length} by remaining life;{' '}
-              <a href={`/api/condition/segments.csv?${filterQuery(filter)}`}>all as CSV</a>
-            </p>
+            <label>
+              Wall loss at least (%)
+              <input
+                type="number"
+                step="any"
+                min="0"
+                value={filter.wall_loss_min}
+                onChange={(e) => set('wall_loss_min', e.target.value)}
+              />
+            </label>
+            <label>
+              Corrosion rate at least (mm/y)
+              <input
+                type="number"
+                step="any"
+                min="0"
+                value={filter.corrosion_rate_min}
+                onChange={(e) => set('corrosion_rate_min', e.target.value)}
+              />
+            </label>
+            <label>
+              Installed in or before
+              <input
+                type="number"
+                value={filter.install_year_max}
+                onChange={(e) => set('install_year_max', e.target.value)}
+              />
+            </label>
+            <label>
+              Owner
+              <select value={filter.company} onChange={(e) => set('company', e.target.value)}>
+                <option value="">any</option>
+                {owners.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.short_name} · {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Material
+              <select value={filter.material} onChange={(e) => set('material', e.target.value)}>
+                <option value="">any</option>
+                {data.meta.materials.map((m) => (
+                  <option key={m} value={m}>
+                    {m.replace(/_/g, ' ')}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Line (tag or id)
+              <input value={filter.line} onChange={(e) => set('line', e.target.value)} />
+            </label>
+            <fieldset className="chips">
+              <legend>Risk</legend>
+              {RISKS.map((r) => (
+                <label key={r} className="check">
+                  <input
+                    type="checkbox"
+                    checked={filter.risk.includes(r)}
+                    onChange={(e) =>
+                      set(
+                        'risk',
+                        e.target.checked ? [...filter.risk, r] : filter.risk.filter((x) => x !== r),
+                      )
+                    }
+                  />
+                  {r.replace('_', '-')}
+                </label>
+              ))}
+            </fieldset>
+            <div className="chips">
+              <label className="check">
+                <input
+                  type="checkbox"
+                  checked={filter.overdue}
+                  onChange={(e) => set('overdue', e.target.checked)}
+                />
+                inspection overdue
+              </label>
+              <label className="check">
+                <input
+                  type="checkbox"
+                  checked={filter.ffs}
+                  onChange={(e) => set('ffs', e.target.checked)}
+                />
+                FFS review needed
+              </label>
+            </div>
+            <div className="filter__buttons">
+              <button type="submit" data-testid="filter-apply">
+                Find and highlight
+              </button>
+              <button type="button" onClick={clear}>
+                Clear
+              </button>
+            </div>
+          </form>
+          {result.status === 'loading' && <p className="muted">Searching …</p>}
+          {result.status === 'error' && <p className="panel__error">{result.message}</p>}
+          {result.status === 'done' && (
+            <div className="results" data-testid="condition-results">
+              <p>
+                <strong data-testid="match-total">{formatInt(result.page.total)}</strong> segments
+                match · <span data-testid="match-highlighted">{formatInt(result.highlighted)}</span>{' '}
+                highlighted
+              </p>
+              <ol className="results__list">
+                {result.page.items.map((it) => (
+                  <li key={it.segment_id}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => {
+                        const s = segmentIndex(data).get(it.segment_id);
+                        if (s === undefined) return;
+                        selectionStore.setSelected({ kind: 'segment', index: s });
+                        window.__consoleFocus?.(s, 700);
+                      }}
+                    >
+                      {it.segment_id}
+                    </button>{' '}
+                    <span className="muted">
+                      {it.line_tag} · life{' '}
+                      {it.remaining_life_y === null ? '∞' : `${it.remaining_life_y.toFixed(1)} y`} ·{' '}
+                      {it.risk_cell}
+                    </span>
+                  </li>
+                ))}
+              </ol>
+              {result.page.total > result.page.items.length && (
+                <p className="muted small">
+                  first {result.page.items.length} by remaining life;{' '}
+                  <a href={`/api/condition/segments.csv?${filterQuery(filter)}`}>all as CSV</a>
+                </p>
+              )}
+            </div>
           )}
-        </div>
+        </>
       )}
       <button type="button" className="legend__button" onClick={() => requestOverview()}>
         Overview

@@ -3,6 +3,7 @@ import type { EquipmentHealth } from '@ct/contracts';
 import { equipmentHealthStore } from '../store/equipment-health-store';
 import { formatValue } from '../format';
 import { TimeChart } from './TimeChart';
+import { apiFetch } from '../session/session';
 
 export interface EquipmentHealthViewProps {
   equipmentId: string;
@@ -24,7 +25,7 @@ export function EquipmentHealthView({ equipmentId }: EquipmentHealthViewProps) {
 
   useEffect(() => {
     const ctl = new AbortController();
-    fetch(`/api/equipment/${encodeURIComponent(equipmentId)}/health`, { signal: ctl.signal })
+    apiFetch(`/api/equipment/${encodeURIComponent(equipmentId)}/health`, { signal: ctl.signal })
       .then(async (res) => {
         if (res.status === 404) {
           setNote(((await res.json()) as { message: string }).message);
@@ -34,7 +35,7 @@ export function EquipmentHealthView({ equipmentId }: EquipmentHealthViewProps) {
         setH((await res.json()) as EquipmentHealth);
       })
       .catch((err: Error) => !ctl.signal.aborted && setNote(err.message));
-    fetch(`/api/equipment/${encodeURIComponent(equipmentId)}/scores`, { signal: ctl.signal })
+    apiFetch(`/api/equipment/${encodeURIComponent(equipmentId)}/scores`, { signal: ctl.signal })
       .then(async (res) => (res.ok ? setScores((await res.json()) as Scores) : null))
       .catch(() => undefined);
     const stop = equipmentHealthStore.subscribe((items) => {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ConditionDetail } from '@ct/contracts';
 import { formatDesign } from '../format';
+import { apiFetch } from '../session/session';
 
 export interface SegmentConditionProps {
   segmentId: string;
@@ -18,7 +19,7 @@ export function SegmentCondition({ segmentId }: SegmentConditionProps) {
   useEffect(() => {
     const ctl = new AbortController();
     setD(null);
-    fetch(`/api/condition/segments/${encodeURIComponent(segmentId)}`, { signal: ctl.signal })
+    apiFetch(`/api/condition/segments/${encodeURIComponent(segmentId)}`, { signal: ctl.signal })
       .then(async (res) => {
         if (!res.ok) throw new Error(`condition of ${segmentId}: ${res.status}`);
         setD((await res.json()) as ConditionDetail);

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { TrendResponse } from '@ct/contracts';
 import { formatInt, quantityLabel, unitLabel } from '../format';
 import { TimeChart } from './TimeChart';
+import { apiFetch } from '../session/session';
 
 export interface SensorTrendsProps {
   sensors: readonly { id: number; tag: string; quantity: string; unit: string }[];
@@ -38,7 +39,7 @@ export function SensorTrends({ sensors }: SensorTrendsProps) {
     if (sensorId === null) return;
     const ctl = new AbortController();
     setError(null);
-    fetch(
+    apiFetch(
       `/api/sensors/${sensorId}/trend?from=${Math.round(range.from)}&to=${Math.round(range.to)}`,
       {
         signal: ctl.signal,

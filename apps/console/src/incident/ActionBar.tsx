@@ -1,9 +1,9 @@
-import { useState, useSyncExternalStore } from 'react';
+import { useState } from 'react';
 import { MAX_SHELVE_S, type Alert } from '@ct/contracts';
 import { ActionError, postAlertAction, type AlertAction } from '../store/alert-api';
 import { alertStore } from '../store/alert-store';
-import { sessionStore } from '../store/session-store';
-import { actorName, rememberActor } from '../session/session';
+import { useSession } from '../store/hooks';
+import { actorField, can, rememberActor } from '../session/session';
 
 export interface ActionBarProps {
   alert: Alert;
@@ -25,18 +25,29 @@ const SHELVE_CHOICES = [
  * shown as it comes, so two officers on the same alert see why an action did not go through.
  */
 export function ActionBar({ alert: a, onDone }: ActionBarProps) {
-  const { session } = useSyncExternalStore(sessionStore.subscribe, sessionStore.getState);
+  const { session } = useSession();
   const [typedName, setTypedName] = useState('');
-  const [actor, setActor] = useState<string | null>(() => actorName(session));
+  // without sign-in the name typed once on this browser; signed in, the api knows who acts
+  const [actor, setActor] = useState(() => actorField(session));
   const [note, setNote] = useState('');
   const [assignee, setAssignee] = useState('');
   const [shelveFor, setShelveFor] = useState<number>(3600);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const signedIn = session.status === 'signed-in';
-  const who = signedIn ? actorName(session) : actor;
+  const field = signedIn ? {} : actor;
+  const who = signedIn ? session.user.display_name || session.user.username : actor?.actor;
 
-  if (!who) {
+  if (session.status !== 'signed-in' && session.status !== 'open') return null;
+  if (!can(session, 'alerts:act')) {
+    return (
+      <p className="actions actions--readonly muted" data-testid="actions-readonly">
+        Read-only: your role ({signedIn ? session.user.role : 'none'}) follows incidents but does
+        not act on them.
+      </p>
+    );
+  }
+  if (!field || !who) {
     return (
       <form
         className="actions actions--name"
@@ -44,7 +55,7 @@ export function ActionBar({ alert: a, onDone }: ActionBarProps) {
           e.preventDefault();
           if (!typedName.trim()) return;
           rememberActor(typedName);
-          setActor(typedName.trim());
+          setActor(actorField(session));
         }}
       >
         <label>
@@ -65,7 +76,7 @@ export function ActionBar({ alert: a, onDone }: ActionBarProps) {
     setBusy(true);
     setMessage(null);
     try {
-      const next = await postAlertAction(a.id, action, { actor: who, ...body });
+      const next = await postAlertAction(a.id, action, { ...field, ...body });
       alertStore.upsert(next);
       // the note went with this action: start the next one empty
       if ('note' in body || 'reason' in body || 'resolution' in body) setNote('');
@@ -184,7 +195,14 @@ export function ActionBar({ alert: a, onDone }: ActionBarProps) {
         {!signedIn && (
           <>
             {' '}
-            <button type="button" className="link" onClick={() => setActor(null)}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                rememberActor(null);
+                setActor(null);
+              }}
+            >
               change
             </button>
           </>

@@ -15,6 +15,18 @@ export function equipmentIndex(data: NetworkData): Map<string, number> {
   return m;
 }
 
+/** The index of a line's longest segment in the network, or undefined. */
+function longestSegmentOfLine(lineId: string, data: NetworkData): number | undefined {
+  const line = data.meta.lines.id.indexOf(lineId);
+  if (line < 0) return undefined;
+  const { line: lineOf, length_m } = data.meta.segments;
+  let best: number | undefined;
+  for (let s = 0; s < lineOf.length; s++) {
+    if (lineOf[s] === line && (best === undefined || length_m[s]! > length_m[best]!)) best = s;
+  }
+  return best;
+}
+
 /** Where an alert is, site metres (x east, y north, z up); null when the network cannot say. */
 export function alertLocation(a: Alert, data: NetworkData): [number, number, number] | null {
   const leak = leakOf(a);
@@ -25,7 +37,11 @@ export function alertLocation(a: Alert, data: NetworkData): [number, number, num
     const p = data.geometry.equipment;
     return [p[e * 3]!, p[e * 3 + 1]!, p[e * 3 + 2]!];
   }
-  const s = segmentIndex(data).get(a.source_id);
+  // a segment, or a line (leak alerts are raised on the line): its longest segment
+  const s =
+    a.source_type === 'line'
+      ? longestSegmentOfLine(a.source_id, data)
+      : segmentIndex(data).get(a.source_id);
   const piece = s === undefined ? -1 : (data.longestPiece[s] ?? -1);
   if (piece < 0) return null;
   const p = data.geometry.pieces;

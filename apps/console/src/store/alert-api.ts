@@ -1,4 +1,5 @@
 import type { Alert, AlertWithEvents } from '@ct/contracts';
+import { apiFetch } from '../session/session';
 
 export class ActionError extends Error {
   constructor(
@@ -25,7 +26,7 @@ async function errorOf(res: Response, what: string): Promise<ActionError> {
 
 /** GET /api/alerts/:id: the alert with its audit trail. */
 export async function fetchAlert(id: number, signal?: AbortSignal): Promise<AlertWithEvents> {
-  const res = await fetch(`/api/alerts/${id}`, { signal });
+  const res = await apiFetch(`/api/alerts/${id}`, { signal });
   if (!res.ok) throw await errorOf(res, `alert ${id}`);
   return (await res.json()) as AlertWithEvents;
 }
@@ -38,7 +39,7 @@ export async function postAlertAction(
   action: AlertAction,
   body: Record<string, unknown>,
 ): Promise<Alert> {
-  const res = await fetch(`/api/alerts/${id}/${action}`, {
+  const res = await apiFetch(`/api/alerts/${id}/${action}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     credentials: 'same-origin',

@@ -87,6 +87,24 @@ class AlertStore {
     this.set({ ...this.state, open: next, received: true });
   }
 
+  /**
+   * The open alerts as read again (a role without the live feed polls them): an alert that is
+   * new or has a higher version is announced as a change, as the live feed would; the rest is
+   * `replaceOpen`.
+   */
+  sync(items: readonly Alert[]): void {
+    for (const a of items) {
+      const seen = this.state.open.get(a.id);
+      if (!seen) {
+        const action = a.isa_state === 'B' ? 'raise' : 'update';
+        this.apply({ t: Date.now(), action, actor: '', note: null, alert: a });
+      } else if (a.version > seen.version) {
+        this.apply({ t: Date.now(), action: 'update', actor: '', note: null, alert: a });
+      }
+    }
+    this.replaceOpen(items);
+  }
+
   /** One change: the highest version of an alert wins (a comment keeps its version). */
   apply(c: AlertChange): void {
     const seen = this.state.open.get(c.alert.id);

@@ -1,5 +1,6 @@
 import { RISK_LEVEL_NAMES } from '@ct/contracts';
 import type { NetworkData } from './network-store';
+import { apiFetch } from '../session/session';
 
 /** The condition of every segment, aligned with the network's segment order (NaN: unknown). */
 export interface ConditionColumns {
@@ -123,7 +124,7 @@ class ConditionStore {
   load(data: NetworkData): void {
     if (this.state.status === 'loading' || this.state.status === 'ready') return;
     this.set({ status: 'loading' });
-    fetch('/api/condition/segments.csv?sort=id&order=asc')
+    apiFetch('/api/condition/segments.csv?sort=id&order=asc')
       .then(async (res) => {
         if (!res.ok) throw new Error(`GET /api/condition/segments.csv: ${res.status}`);
         return parseConditionCsv(await res.text(), data);

@@ -8,6 +8,11 @@ export interface ConnectionState {
   staleSince: number | null;
   /** Reconnect attempts since the last drop. */
   attempts: number;
+  /**
+   * The role reads alerts but no live values (complex admin, regulator): alerts are polled, and
+   * live means the last poll answered.
+   */
+  alertsOnly?: boolean;
 }
 
 /** The state of the live WebSocket; changes only on connect and drop, so React may hold it. */

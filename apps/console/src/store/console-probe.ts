@@ -34,6 +34,8 @@ const view: {
   data: null,
 };
 let drawn = false;
+/** The alert feed answered once (for a role without live values there is no snapshot). */
+let fed = false;
 const _p = new Vector3();
 const FRAME_RING = 2000;
 const frameMs = new Float32Array(FRAME_RING);
@@ -41,7 +43,15 @@ let frameCount = 0;
 let frameStart = 0;
 
 function checkReady(): void {
-  if (drawn && liveStore.snapshotReceived && !window.__consoleReady) window.__consoleReady = true;
+  if (drawn && (liveStore.snapshotReceived || fed) && !window.__consoleReady) {
+    window.__consoleReady = true;
+  }
+}
+
+/** The polled alert feed answered (`__consoleReady` waits for the first feed of either kind). */
+export function markFed(): void {
+  fed = true;
+  checkReady();
 }
 
 /** Installs the window hooks; called once at start-up. */

@@ -1,5 +1,5 @@
 import type { EquipmentDetail, SegmentDetail } from '@ct/contracts';
-import { apiFetch } from './session';
+import { apiFetch } from '../session/session';
 
 export type Detail =
   { kind: 'segment'; body: SegmentDetail } | { kind: 'equipment'; body: EquipmentDetail };

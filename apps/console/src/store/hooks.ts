@@ -2,6 +2,7 @@ import { useSyncExternalStore } from 'react';
 import { connectionStore, type ConnectionState } from './connection-store';
 import { networkStore, type NetworkState } from './network-store';
 import { selectionStore, type SelectionState } from './selection-store';
+import { sessionStore, type SessionState } from './session-store';
 import { statusStore, type StatusState } from './status-store';
 
 export const useNetwork = (): NetworkState =>
@@ -15,3 +16,6 @@ export const useSelection = (): SelectionState =>
 
 export const useStatus = (): StatusState =>
   useSyncExternalStore(statusStore.subscribe, statusStore.getState);
+
+export const useSession = (): SessionState =>
+  useSyncExternalStore(sessionStore.subscribe, sessionStore.getState);

@@ -3,7 +3,7 @@ import { alertStore } from './alert-store';
 import { connectionStore } from './connection-store';
 import { equipmentHealthStore } from './equipment-health-store';
 import { liveStore } from './live-store';
-import { SESSION_ENDED_CLOSE_CODE, toSignin } from './session';
+import { SESSION_ENDED_CLOSE_CODE, checkSession, toSignin } from '../session/session';
 
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15_000;
@@ -54,7 +54,9 @@ export function startLiveClient(url = liveUrl()): () => void {
     if (stopped) return;
     const socket = new WebSocket(url);
     ws = socket;
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       lastHeard = Date.now();
       send({ type: 'subscribe', sensors: 'all', max_rate_hz: 1 });
       pingTimer = setInterval(() => {
@@ -92,7 +94,13 @@ export function startLiveClient(url = liveUrl()): () => void {
     };
     socket.onclose = (ev: CloseEvent) => {
       // the session ended while the socket was open: sign in again
-      if (ev.code === SESSION_ENDED_CLOSE_CODE) return toSignin();
+      if (ev.code === SESSION_ENDED_CLOSE_CODE) {
+        toSignin();
+        return;
+      }
+      // refused before it opened: perhaps the session ended (the api answers the upgrade with
+      // 401, which the browser does not show); /api/me says, and a 401 goes to sign in
+      if (!opened && !stopped) void checkSession();
       if (ws === socket) dropped();
     };
     socket.onerror = () => {

@@ -1,5 +1,5 @@
 import { decodeNetworkGeometry, type NetworkGeometry, type NetworkResponse } from '@ct/contracts';
-import { apiFetch } from './session';
+import { apiFetch } from '../session/session';
 
 export type EquipmentKind = NetworkResponse['equipment']['kind'][number];
 

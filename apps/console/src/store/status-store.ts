@@ -1,5 +1,5 @@
 import type { StatusResponse } from '@ct/contracts';
-import { apiFetch } from './session';
+import { apiFetch } from '../session/session';
 
 type Listener = () => void;
 

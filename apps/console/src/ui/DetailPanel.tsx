@@ -1,7 +1,9 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
 import type { NetworkData } from '../store/network-store';
 import { fetchDetail, type Detail } from '../store/detail-api';
-import { useSelection } from '../store/hooks';
+import type { Permission } from '@ct/contracts';
+import { useSelection, useSession } from '../store/hooks';
+import { can, type Session } from '../session/session';
 import { selectionStore } from '../store/selection-store';
 import { SegmentCondition } from '../condition/SegmentCondition';
 import { EquipmentDetailView } from './EquipmentDetailView';
@@ -32,10 +34,24 @@ const TAB_LABELS: Record<Tab, string> = {
   trends: 'Trends',
 };
 
-function tabsOf(d: Detail): Tab[] {
-  if (d.kind === 'segment') return ['design', 'condition', 'trends'];
-  const rotating = d.body.kind === 'pump' || d.body.kind === 'compressor';
-  return rotating ? ['design', 'health', 'trends'] : ['design', 'trends'];
+/** What each tab needs beyond the design data (the api refuses the rest to the role). */
+const TAB_NEEDS: Record<Tab, Permission | null> = {
+  design: null,
+  condition: 'condition:read',
+  health: 'equipment:read',
+  trends: 'history:read',
+};
+
+function tabsOf(d: Detail, session: Session): Tab[] {
+  const rotating =
+    d.kind === 'equipment' && (d.body.kind === 'pump' || d.body.kind === 'compressor');
+  const tabs: Tab[] =
+    d.kind === 'segment'
+      ? ['design', 'condition', 'trends']
+      : rotating
+        ? ['design', 'health', 'trends']
+        : ['design', 'trends'];
+  return tabs.filter((t) => TAB_NEEDS[t] === null || can(session, TAB_NEEDS[t]));
 }
 
 /**
@@ -44,6 +60,7 @@ function tabsOf(d: Detail): Tab[] {
  */
 export function DetailPanel({ data }: DetailPanelProps) {
   const { selected } = useSelection();
+  const { session } = useSession();
   const [load, setLoad] = useState<Load | null>(null);
   const [tab, setTab] = useState<Tab>('design');
   const id = selected
@@ -94,7 +111,7 @@ export function DetailPanel({ data }: DetailPanelProps) {
       ) : (
         <>
           <div className="tabs" role="tablist">
-            {tabsOf(load.detail).map((t) => (
+            {tabsOf(load.detail, session).map((t) => (
               <button
                 key={t}
                 type="button"

@@ -1,6 +1,14 @@
 import type { NetworkData } from '../store/network-store';
 import { sessionStore } from '../store/session-store';
-import { MODES, MODE_LABELS, canSwitchModes, type Mode, type Session } from '../session/session';
+import {
+  MODES,
+  MODE_LABELS,
+  can,
+  canSwitchModes,
+  signOut,
+  type Mode,
+  type Session,
+} from '../session/session';
 import { formatInt } from '../format';
 import { ConnectionState } from './ConnectionState';
 import { LiveCount } from './LiveCount';
@@ -47,17 +55,29 @@ export function Header({ siteName, data, mode, session }: HeaderProps) {
           </span>
           <span className="figure__label">segments</span>
         </div>
-        <div className="figure">
-          <span className="figure__value">
-            <LiveCount />
-          </span>
-          <span className="figure__label">live values</span>
-        </div>
-        <StatusFigures />
+        {can(session, 'live:read') && (
+          <div className="figure">
+            <span className="figure__value">
+              <LiveCount />
+            </span>
+            <span className="figure__label">live values</span>
+          </div>
+        )}
+        {can(session, 'status:read') && <StatusFigures />}
       </div>
       {session.status === 'signed-in' && (
-        <span className="user" title={session.user.role}>
-          {session.user.display_name}
+        <span className="user" data-testid="signed-in-user">
+          <span title={`${session.user.username} · ${session.user.role.replace('_', ' ')}`}>
+            {session.user.display_name}
+          </span>{' '}
+          <button
+            type="button"
+            className="link"
+            onClick={() => void signOut()}
+            data-testid="sign-out"
+          >
+            sign out
+          </button>
         </span>
       )}
       <ConnectionState />
