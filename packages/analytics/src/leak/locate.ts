@@ -257,22 +257,32 @@ export function locateFromFronts(
     if (k < kMin || k > kMax) fit = fitV(up, down, msPerS);
   }
   if (!fit) return { ok: false, reason: 'the arrival times do not determine a position' };
-  // drop stations that do not fit a point source (another wave, a bad capture) and fit again
-  const resid = (p: ReturnType<typeof point>) =>
-    (p.t - (fit!.t0 + fit!.k * Math.abs(p.tau - fit!.tauX))) * Math.sqrt(p.w);
-  const keepUp = up.filter((p) => Math.abs(resid(p)) < 5);
-  const keepDown = down.filter((p) => Math.abs(resid(p)) < 5);
-  if (
-    keepUp.length > 0 &&
-    keepDown.length > 0 &&
-    keepUp.length + keepDown.length < up.length + down.length
-  ) {
-    const canK =
-      keepUp.length + keepDown.length >= 4 && (keepUp.length >= 2 || keepDown.length >= 2);
-    let refit = fitV(keepUp, keepDown, canK ? null : msPerS);
-    if (refit && canK && (refit.k / msPerS < kMin || refit.k / msPerS > kMax))
-      refit = fitV(keepUp, keepDown, msPerS);
-    if (refit) fit = refit;
+  // drop stations that do not fit a point source (another wave, a bad capture), the worst one at
+  // a time, and fit again: one wild front must not drag the others
+  const keepUp = [...up];
+  const keepDown = [...down];
+  const fitOf = (u: typeof up, d: typeof down) => {
+    const canK = u.length + d.length >= 4 && (u.length >= 2 || d.length >= 2);
+    let f = fitV(u, d, canK ? null : msPerS);
+    if (f && canK && (f.k / msPerS < kMin || f.k / msPerS > kMax)) f = fitV(u, d, msPerS);
+    return f;
+  };
+  for (let round = 0; round < 8; round++) {
+    const f = fit;
+    const resid = (p: (typeof up)[number]) =>
+      Math.abs((p.t - (f.t0 + f.k * Math.abs(p.tau - f.tauX))) * Math.sqrt(p.w));
+    let worst: { arm: typeof up; i: number; r: number } | null = null;
+    for (const arm of [keepUp, keepDown])
+      arm.forEach((p, i) => {
+        const r = resid(p);
+        if (!worst || r > worst.r) worst = { arm, i, r };
+      });
+    const w = worst as { arm: typeof up; i: number; r: number } | null;
+    if (!w || w.r < 4 || w.arm.length <= 1 || keepUp.length + keepDown.length <= 3) break;
+    w.arm.splice(w.i, 1);
+    const refit = fitOf(keepUp, keepDown);
+    if (!refit) break;
+    fit = refit;
   }
   const tauA = stations[A]!.tauS;
   const tauB = stations[B]!.tauS;
@@ -295,7 +305,7 @@ export function locateFromFronts(
   const metresPerS = span > 0 ? (pB - pA) / span : 0;
   const positionM = pA + frac * (pB - pA);
   const uncertaintyM = Math.min(pB - pA, Math.max(0.5, 1.96 * sdTau * metresPerS));
-  const used = [...up, ...down];
+  const used = [...keepUp, ...keepDown];
   const dropsUsed = used.map((p) => near(p.i)!.dropKpa).sort((a, b) => a - b);
   return {
     ok: true,
