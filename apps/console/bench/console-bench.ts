@@ -1,14 +1,17 @@
 // pnpm bench:console: builds the console, serves it from a real api over the `large` complex
 // (about 100,000 segments) on a fresh database, opens it in headless Chromium and measures what
 // the issue asks: draw calls, triangles, time to the first frame, JS time per frame and long
-// tasks while 10,000 segment colours change every second. Prints one JSON line last.
+// tasks while 10,000 segment colours change every second. Prints one JSON line last. The page
+// is a wall display signed in as a control-room operator (own stack), or through `--signin`, a
+// one-time link or display link of the running api (`pnpm start` prints the admin's).
 //   pnpm bench:console [--size large|default|small] [--seed N] [--seconds 5] [--rate 10000]
-//                      [--url http://host:port/ (an api already running: no stack started)]
+//                      [--url http://host:port/ (an api already running: no stack started)
+//                       --signin /display/<token> | /signin/once/<token>]
 import { generatePlant, type PlantSize } from '@ct/plant';
 import { createTestDatabase, loadPlant, migrate, type TestDatabase } from '@ct/db';
 import { startAedes, type AedesHandle } from '@ct/testkit';
 import { launchChromium } from '../test/chromium';
-import { dist, ensureBuilt, startApi, type ApiProcess } from '../test/stack';
+import { addSession, dist, ensureBuilt, signIn, startApi, type ApiProcess } from '../test/stack';
 import '../src/console-api';
 
 const arg = (name: string, fallback: string): string => {
@@ -20,6 +23,7 @@ const seed = Number(arg('seed', '1'));
 const seconds = Number(arg('seconds', '10'));
 const rate = Number(arg('rate', '10000'));
 const given = arg('url', '');
+const signinPath = arg('signin', '');
 const log = (m: string) => console.error(`bench:console ${m}`);
 
 let db: TestDatabase | null = null;
@@ -55,7 +59,17 @@ try {
     );
     url = `${api.url}/`;
   }
-  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  if (db && api) {
+    const operator = await signIn(db.sql, api.url, {
+      username: 'bench.operator',
+      displayName: 'Bench Operator',
+      role: 'operator',
+    });
+    await addSession(context, api.url, operator);
+  }
+  const page = await context.newPage();
+  if (signinPath) await page.goto(new URL(signinPath, url).toString(), { waitUntil: 'commit' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   // long tasks (> 50 ms on the main thread), with their start time

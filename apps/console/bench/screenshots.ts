@@ -1,17 +1,18 @@
-// Screenshots of the three modes for docs/console.md, against a running `pnpm start` stack:
-// the wall all normal, then a drill leak alert raised as the leak detector will raise it (see
-// test/leak-alert.ts), the wall on the leak, the safety officer's incident and the engineer's
-// condition browser.
+// Screenshots of the three modes for docs/console.md, against a running `pnpm start` stack, each
+// as the role that uses it, signed in through a one-time link made in the stack's database (as
+// `POST /api/users` makes them): the operator's wall all normal, then a drill leak alert raised
+// as the leak detector raises it (see test/leak-alert.ts), the wall on the leak, the safety
+// officer's incident and the condition browser of a plant engineer of the largest company.
 //   node --import tsx apps/console/bench/screenshots.ts --url http://127.0.0.1:8080 \
 //     --database postgres://postgres@127.0.0.1:15432/complextwin --mqtt mqtt://127.0.0.1:1884 \
 //     [--seed 42 --size default] [--out docs/img]
 import { join, resolve } from 'node:path';
 import { connect } from '@ct/db';
 import { generatePlant, type PlantSize } from '@ct/plant';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../test/chromium';
 import { raiseLeakAlert } from '../test/leak-alert';
-import { repoRoot } from '../test/stack';
+import { repoRoot, signinLink, type TestUser } from '../test/stack';
 import '../src/console-api';
 
 const arg = (name: string, fallback: string): string => {
@@ -27,15 +28,28 @@ const plant = generatePlant({
 const sql = connect(arg('database', 'postgres://postgres@127.0.0.1:15432/complextwin'), { max: 1 });
 const mqttUrl = arg('mqtt', 'mqtt://127.0.0.1:1884');
 
-const ready = async (page: Page, path: string) => {
-  await page.goto(`${url}${path}`, { waitUntil: 'commit' });
+/** A page signed in as `user` (its one-time link), on the console in the role's mode. */
+const signedIn = async (
+  browser: Browser,
+  user: TestUser,
+  viewport: { width: number; height: number },
+): Promise<Page> => {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  await page.goto(`${url}${await signinLink(sql, user)}`, { waitUntil: 'commit' });
   await page.waitForFunction(() => window.__consoleReady === true, null, { timeout: 120_000 });
+  return page;
 };
+const sizes = new Map<string, number>();
+for (const sg of plant.segments) sizes.set(sg.companyId, (sizes.get(sg.companyId) ?? 0) + 1);
+const largest = [...sizes].sort((a, b) => b[1] - a[1])[0]![0];
 
 const { browser, close } = await launchChromium();
 try {
-  const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  await ready(wall, '/?mode=wall');
+  const wall = await signedIn(
+    browser,
+    { username: 'olga.operator', displayName: 'Olga Operator', role: 'operator' },
+    { width: 1920, height: 1080 },
+  );
   await wall.waitForTimeout(2500);
   await wall.screenshot({ path: join(out, 'console-wall-normal.png') });
 
@@ -46,17 +60,26 @@ try {
   // a flashing wall renders all the time: close it so the other pages get the CPU
   await wall.close();
 
-  const officer = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  await ready(officer, '/?mode=incident');
+  const officer = await signedIn(
+    browser,
+    { username: 'ana.officer', displayName: 'Ana Officer', role: 'safety_officer' },
+    { width: 1600, height: 1000 },
+  );
   await officer.locator(`[data-alert-id="${alert.id}"]`).click();
-  await officer.locator('[data-testid=actor-name]').fill('Ana Officer');
-  await officer.locator('[data-testid=actor-name]').press('Enter');
   await officer.locator('[data-testid=threat-zones]').waitFor();
   await officer.waitForTimeout(6000);
   await officer.screenshot({ path: join(out, 'console-incident.png') });
 
-  const engineer = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  await ready(engineer, '/?mode=condition');
+  const engineer = await signedIn(
+    browser,
+    {
+      username: 'pia.engineer',
+      displayName: 'Pia Engineer',
+      role: 'plant_engineer',
+      companyId: largest,
+    },
+    { width: 1600, height: 1000 },
+  );
   await engineer.locator('[data-testid=colour-mode]').selectOption('remaining_life');
   await engineer.waitForTimeout(3000);
   await engineer.screenshot({ path: join(out, 'console-condition-colour.png') });

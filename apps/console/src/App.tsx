@@ -16,6 +16,8 @@ import { StaleBanner } from './ui/StaleBanner';
 import { Tooltip } from './ui/Tooltip';
 import { WallCaptionSlot, useWallDirector } from './wall/WallView';
 import { WallHeader } from './wall/WallHeader';
+import { WallModeSwitch } from './wall/WallModeSwitch';
+import { canSwitchModes } from './session/session';
 import { IncidentView } from './incident/IncidentView';
 import { ConditionView } from './condition/ConditionView';
 
@@ -97,6 +99,7 @@ export function App() {
           </p>
         )}
         {mode === null && session.status !== 'loading' && <ModeChooser />}
+        {wall && session.status !== 'loading' && canSwitchModes(session) && <WallModeSwitch />}
         {!wall && <StaleBanner />}
       </main>
       {wall && <WallCaptionSlot director={director} data={data} />}

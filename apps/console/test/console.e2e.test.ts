@@ -605,9 +605,15 @@ describe.runIf(haveChromium)('the 3D console on a small generated complex, signe
           await p.locator('[data-testid=queue-item]').first().click();
           await p.locator('[data-testid=actions-readonly]').waitFor({ timeout: 10_000 });
           expect(await p.locator('[data-testid=action-ack]').count()).toBe(0);
+          // to the wall and back: the wall keeps a small way back for those who may switch
           await p.locator('[data-testid=mode-wall]').click();
           await p.locator('[data-testid=wall-header]').waitFor();
           expect(new URL(p.url()).searchParams.get('mode')).toBe('wall');
+          await p.locator('[data-testid=wall-modes] [data-testid=mode-incident]').click();
+          await p.locator('[data-testid=alert-queue]').waitFor();
+        }
+        if (r.role === 'operator') {
+          expect(await p.locator('[data-testid=wall-modes]').count()).toBe(0);
         }
         if (r.role === 'plant_engineer') {
           await p.screenshot({ path: join(artifacts, 'console-signed-in-engineer.png') });

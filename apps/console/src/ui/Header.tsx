@@ -28,7 +28,9 @@ export function Header({ siteName, data, mode, session }: HeaderProps) {
     <header className="header">
       <div className="brand">
         <span className="brand__name">ComplexTwin</span>
-        <span className="brand__site">{siteName ?? 'loading network …'}</span>
+        <span className="brand__site" title={siteName ?? undefined}>
+          {siteName ?? 'loading network …'}
+        </span>
       </div>
       {switchable ? (
         <nav className="modes" aria-label="Mode">
@@ -69,7 +71,7 @@ export function Header({ siteName, data, mode, session }: HeaderProps) {
         <span className="user" data-testid="signed-in-user">
           <span title={`${session.user.username} · ${session.user.role.replace('_', ' ')}`}>
             {session.user.display_name}
-          </span>{' '}
+          </span>
           <button
             type="button"
             className="link"
