@@ -375,15 +375,12 @@ export class LineLeakMonitor {
       let pack = 0;
       const p = this.meanPressure(st.fromM, st.toM);
       if (Number.isFinite(p)) {
-        if (st.packP !== null && Number.isFinite(st.lastT)) {
-          const smoothed = st.packP + (p - st.packP) * 0.2;
-          const dtS = (when - st.lastT) / SEC;
-          if (dtS > 0)
-            pack = ((st.volumeM3 / st.kEffPa) * (smoothed - st.packP) * 1000 * 3600) / dtS;
-          st.packP = smoothed;
-        } else {
-          st.packP = p;
-        }
+        // meters report the mean flow over their interval, so the pressure change over the same
+        // interval is what the stretch packed meanwhile (its noise cancels over longer windows)
+        const dtS = (when - st.lastT) / SEC;
+        if (st.packP !== null && dtS > 0 && dtS < 60)
+          pack = ((st.volumeM3 / st.kEffPa) * (p - st.packP) * 1000 * 3600) / dtS;
+        st.packP = p;
       }
       const d = a.lastV - b.lastV - pack;
       const learn = st.alarmSince === null && !(this.leak && this.leak.stretchKey === st.key);

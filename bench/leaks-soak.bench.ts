@@ -1,0 +1,156 @@
+/**
+ * `pnpm bench:leaks-soak [--hours 24] [--operations 40] [--faults 60] [--seed 7]`: false alarms of
+ * the leak detector over many simulated hours of the whole complex without a leak, faster than
+ * real time: apps/simulator's pure signal model (regular samples and edge reports, announced
+ * operations, sensor faults) feeds the detector's line monitors (apps/detector's plant lines,
+ * @ct/analytics) directly, no broker, no database. `pnpm eval:leaks` runs the real pipeline but
+ * can only afford an hour or so of leak-free line; this gives the long exposure a false-alarm
+ * rate needs. Prints one JSON line. Composes two apps, so it lives outside apps/.
+ */
+import { parseArgs } from 'node:util';
+import { LineLeakMonitor } from '@ct/analytics';
+import { generatePlant } from '@ct/plant';
+import { plantLines } from '../apps/detector/src/leak/plant-lines';
+import { createSimulator } from '../apps/simulator/src/simulator';
+
+const { values: a } = parseArgs({
+  options: {
+    hours: { type: 'string', default: '24' },
+    operations: { type: 'string', default: '40' },
+    faults: { type: 'string', default: '60' },
+    seed: { type: 'string', default: '7' },
+    'plant-seed': { type: 'string', default: '42' },
+    noise: { type: 'string', default: '1' },
+  },
+});
+const hours = Number(a.hours);
+const plant = generatePlant({ seed: Number(a['plant-seed']), size: 'default' });
+const start = Date.UTC(2026, 10, 20, 15, 0);
+// no machines or weather: this is about the lines (their intervals pushed past the run)
+const sim = createSimulator({
+  plant,
+  seed: Number(a['plant-seed']),
+  startMs: start,
+  noiseScale: Number(a.noise),
+  intervals: { rotating: 10 * 86_400, weather: 10 * 86_400, rig: 10 * 86_400 },
+});
+const lines = plantLines(plant, null);
+const monitors = new Map(lines.lines.map((pl) => [pl.line.id, new LineLeakMonitor(pl.spec)]));
+
+let s = Number(a.seed) >>> 0;
+const rnd = () => {
+  s = (s + 0x6d2b79f5) >>> 0;
+  let t = s;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+// operations and sensor faults spread over the run, after an hour to learn
+const endMs = start + hours * 3_600_000;
+const spanMs = endMs - start - 3_600_000;
+const actions = ['pump_stop', 'pump_start', 'valve_move'] as const;
+const modes = ['stuck', 'spike', 'drift', 'dropout'] as const;
+const lineSensors = plant.sensors.filter(
+  (x) => x.segmentId !== null && (x.quantity === 'flow' || x.quantity === 'pressure'),
+);
+for (let i = 0; i < Number(a.operations); i++) {
+  const line = plant.lines[Math.floor(rnd() * plant.lines.length)]!;
+  sim.addIncident(
+    {
+      kind: 'operation',
+      action: actions[Math.floor(rnd() * 3)]!,
+      line: line.id,
+      start: start + 3_600_000 + rnd() * spanMs,
+      duration_s: 300 + Math.floor(rnd() * 1800),
+    },
+    start,
+  );
+}
+for (let i = 0; i < Number(a.faults); i++) {
+  const sensor = lineSensors[Math.floor(rnd() * lineSensors.length)]!;
+  sim.addIncident(
+    {
+      kind: 'sensor_fault',
+      sensor: sensor.tag,
+      mode: modes[Math.floor(rnd() * 4)]!,
+      start: start + 3_600_000 + rnd() * spanMs,
+      duration_s: 600 + Math.floor(rnd() * 3000),
+    },
+    start,
+  );
+}
+
+const alarms: { line: string; t: number; methods: string; context: string }[] = [];
+const t0 = performance.now();
+let readings = 0;
+for (let now = start; now <= endMs; now += 100) {
+  for (const ann of sim.takeAnnouncements(now)) {
+    monitors
+      .get(ann.payload.line)
+      ?.announceOperation(ann.payload.t, ann.payload.kind, ann.payload.settle_s);
+  }
+  const touched = new Set<LineLeakMonitor>();
+  for (const msg of sim.tick(now)) {
+    const groups = new Map<string, { m: LineLeakMonitor; t: number[]; v: number[] }>();
+    for (const r of msg.message.readings) {
+      const pl = lines.bySensor.get(`${msg.company}/${r.sensor}`);
+      if (!pl) continue;
+      let g = groups.get(r.sensor);
+      if (!g) groups.set(r.sensor, (g = { m: monitors.get(pl.line.id)!, t: [], v: [] }));
+      g.t.push(r.t);
+      g.v.push(r.v);
+      readings++;
+    }
+    for (const [tag, g] of groups) {
+      g.m.addReadings(tag, g.t, g.v, now);
+      touched.add(g.m);
+    }
+  }
+  for (const m of touched) {
+    const c = m.evaluate(now);
+    if (c?.kind === 'raise') {
+      const inc = sim
+        .incidents(now)
+        .filter(
+          (x) =>
+            (x.kind === 'operation' && x.target === m.spec.id) ||
+            (x.kind === 'sensor_fault' && m.spec.sensors.some((y) => y.tag === x.target)),
+        )
+        .map((x) => `${x.kind}:${String(x.params['action'] ?? x.params['mode'])}@${x.target}`);
+      alarms.push({
+        line: m.spec.id,
+        t: now,
+        methods: c.finding.evidence.map((e) => e.method).join('+'),
+        context: inc.join(', ') || 'nothing injected on the line',
+      });
+    }
+  }
+  if ((now - start) % 3_600_000 === 0 && now > start)
+    console.error(
+      `${((now - start) / 3_600_000).toFixed(0)} h simulated, ${alarms.length} alarms, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+    );
+}
+for (const x of alarms)
+  console.error(
+    `alarm on ${x.line} at ${new Date(x.t).toISOString()} (${x.methods}): ${x.context}`,
+  );
+const km = lines.lines.reduce((sum, pl) => sum + pl.lengthM, 0) / 1000;
+// the first hour learns; exposure counts the rest
+const kmH = km * (hours - 1);
+console.log(
+  JSON.stringify({
+    benchmark: 'leaks-soak',
+    hours,
+    lines: lines.lines.length,
+    km: Math.round(km * 10) / 10,
+    leak_free_km_h: Math.round(kmH),
+    operations: Number(a.operations),
+    sensor_faults: Number(a.faults),
+    false_alarms: alarms.length,
+    false_alarms_per_100km_month: Math.round((alarms.length / kmH) * 100 * 730 * 100) / 100,
+    readings,
+    wall_s: Math.round((performance.now() - t0) / 1000),
+    noise: Number(a.noise),
+    date: new Date().toISOString(),
+  }),
+);
