@@ -59,6 +59,8 @@ interface LineState {
   zonesFor: Weather | null;
   /** Methods behind the last written estimate: a change is noted in the audit trail. */
   methods: string;
+  /** A write that failed (database away): retried from the tick until it lands. */
+  retryAt: number | null;
 }
 
 const WEATHER_KEYS: Record<string, keyof Omit<Weather, 't'>> = {
@@ -92,6 +94,7 @@ export class LeakService {
         queue: Promise.resolve(),
         zonesFor: null,
         methods: '',
+        retryAt: null,
       });
   }
 
@@ -217,6 +220,13 @@ export class LeakService {
   /** Periodic work: gathers of wave fronts, off-delays, zones that follow the wind, orphans. */
   tick(nowMs: number): void {
     for (const st of this.states.values()) this.evaluate(st, nowMs);
+    for (const st of this.states.values()) {
+      if (st.retryAt === null || nowMs < st.retryAt) continue;
+      st.retryAt = null;
+      const f = st.monitor.current();
+      // an open finding whose alert did not land is raised (or refreshed) again
+      if (f) this.write(st, { kind: st.alertId === null ? 'raise' : 'update', finding: f }, nowMs);
+    }
     const w = this.currentWeather();
     for (const st of this.states.values()) {
       const f = st.monitor.current();
@@ -333,9 +343,17 @@ export class LeakService {
           log.info({ line: pl.line.id, reason: change.reason }, 'leak condition cleared');
         }
       })
-      .catch((err) =>
-        log.error({ err: (err as Error).message, line: pl.line.id }, 'leak alert write failed'),
-      );
+      .then(() => {
+        st.retryAt = null;
+      })
+      .catch((err) => {
+        // nothing is lost: the finding stays open in the monitor and is written again
+        st.retryAt = Date.now() + 5000;
+        log.error(
+          { err: (err as Error).message, line: pl.line.id },
+          'leak alert write failed; retrying',
+        );
+      });
   }
 
   async stop(): Promise<void> {
