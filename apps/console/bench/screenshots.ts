@@ -2,12 +2,16 @@
 // as the role that uses it, signed in through a one-time link made in the stack's database (as
 // `POST /api/users` makes them): the operator's wall all normal, then a drill leak alert raised
 // as the leak detector raises it (see test/leak-alert.ts), the wall on the leak, the safety
-// officer's incident and the condition browser of a plant engineer of the largest company.
+// officer's incident and the condition browser of a plant engineer of the company with the most
+// pipes under 5 years of remaining life. The broker takes no anonymous clients: the alert is
+// announced with a service account of the detector's rights made for this run (removed after).
 //   node --import tsx apps/console/bench/screenshots.ts --url http://127.0.0.1:8080 \
 //     --database postgres://postgres@127.0.0.1:15432/complextwin --mqtt mqtt://127.0.0.1:1884 \
 //     [--seed 42 --size default] [--out docs/img]
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { connect } from '@ct/db';
+import { connect, upsertMqttService } from '@ct/db';
+import { hashMqttPassword } from '@ct/mqtt-auth';
 import { generatePlant, type PlantSize } from '@ct/plant';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../test/chromium';
@@ -26,7 +30,16 @@ const plant = generatePlant({
   size: arg('size', 'default') as PlantSize,
 });
 const sql = connect(arg('database', 'postgres://postgres@127.0.0.1:15432/complextwin'), { max: 1 });
-const mqttUrl = arg('mqtt', 'mqtt://127.0.0.1:1884');
+const mqttUrl = new URL(arg('mqtt', 'mqtt://127.0.0.1:1884'));
+const MQTT_USER = 'console-screenshots';
+const mqttPassword = randomBytes(18).toString('base64url');
+await upsertMqttService(sql, {
+  username: MQTT_USER,
+  service: 'detector',
+  passwordHash: await hashMqttPassword(mqttPassword),
+});
+mqttUrl.username = MQTT_USER;
+mqttUrl.password = mqttPassword;
 
 /** A page signed in as `user` (its one-time link), on the console in the role's mode. */
 const signedIn = async (
@@ -39,9 +52,10 @@ const signedIn = async (
   await page.waitForFunction(() => window.__consoleReady === true, null, { timeout: 120_000 });
   return page;
 };
-const sizes = new Map<string, number>();
-for (const sg of plant.segments) sizes.set(sg.companyId, (sizes.get(sg.companyId) ?? 0) + 1);
-const largest = [...sizes].sort((a, b) => b[1] - a[1])[0]![0];
+// the engineer's company: the one with the most pipes under 5 years of remaining life
+const [worst] = await sql<{ company_id: string }[]>`
+  select company_id from segment_condition group by company_id
+  order by count(*) filter (where remaining_life_y < 5) desc, company_id limit 1`;
 
 const { browser, close } = await launchChromium();
 try {
@@ -53,7 +67,10 @@ try {
   await wall.waitForTimeout(2500);
   await wall.screenshot({ path: join(out, 'console-wall-normal.png') });
 
-  const { alert } = await raiseLeakAlert(sql, mqttUrl, plant, { windFromDeg: 215, rateM3h: 2.5 });
+  const { alert } = await raiseLeakAlert(sql, mqttUrl.toString(), plant, {
+    windFromDeg: 215,
+    rateM3h: 2.5,
+  });
   await wall.locator('[data-testid=wall-caption]').waitFor({ timeout: 15_000 });
   await wall.waitForTimeout(4000);
   await wall.screenshot({ path: join(out, 'console-wall-leak.png') });
@@ -73,10 +90,10 @@ try {
   const engineer = await signedIn(
     browser,
     {
-      username: 'pia.engineer',
+      username: `pia.${worst!.company_id}`,
       displayName: 'Pia Engineer',
       role: 'plant_engineer',
-      companyId: largest,
+      companyId: worst!.company_id,
     },
     { width: 1600, height: 1000 },
   );
@@ -100,5 +117,6 @@ try {
   );
 } finally {
   await close();
+  await sql`delete from mqtt_account where username = ${MQTT_USER}`;
   await sql.end();
 }

@@ -121,4 +121,20 @@ describe('the wall director', () => {
     expect(director.shown).toBe(5);
     alertStore.setFloods([]);
   });
+
+  it('a role without the live feed (polled alerts): a new alert read by the poll takes the wall too', () => {
+    const a6 = alert(6, 'p1', { isa_state: 'C', acked: true });
+    alertStore.replaceOpen([a6]);
+    expect(director.shown).toBeNull();
+    const seen: string[] = [];
+    const stop = alertStore.onChange((c) => seen.push(`${c.action} ${c.alert.id}`));
+    const a7 = alert(7, 'p2', { severity: 'critical' });
+    alertStore.sync([a6, a7]);
+    expect(director.shown).toBe(7);
+    // a later read: 7 acknowledged (a higher version), 6 closed
+    alertStore.sync([{ ...a7, isa_state: 'C', acked: true, version: a7.version + 1 }]);
+    stop();
+    expect(seen).toEqual(['raise 7', 'update 7']);
+    expect([...alertStore.getState().open.keys()]).toEqual([7]);
+  });
 });
