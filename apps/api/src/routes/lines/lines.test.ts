@@ -14,6 +14,7 @@ import { generatePlant, type PlantModel } from '@ct/plant';
 import { startAedes, waitFor, type AedesHandle } from '@ct/testkit';
 import { buildApp } from '../../app';
 import { LiveHub } from '../../live/live-hub';
+import { signIn, type SignedIn } from '../../test-support';
 
 describe('operations announced on a line', () => {
   let db: TestDatabase;
@@ -22,6 +23,8 @@ describe('operations announced on a line', () => {
   let app: FastifyInstance;
   let plant: PlantModel;
   let tap: mqtt.MqttClient;
+  /** A control-room operator: announces operations on any company's lines, as the api's role. */
+  let operator: SignedIn;
   const heard: { topic: string; op: LineOperation }[] = [];
 
   beforeAll(async () => {
@@ -36,6 +39,11 @@ describe('operations announced on a line', () => {
     live.start();
     await waitFor(() => live.connected, 5000, 'live hub connected');
     app = await buildApp({ sql: db.sql, live, storage, brokerUrl: broker.url });
+    operator = await signIn(app, db.sql, {
+      username: 'mina.operator',
+      displayName: 'Mina Operator',
+      role: 'operator',
+    });
     tap = await mqtt.connectAsync(broker.url, { clientId: `lines-tap-${process.pid}` });
     tap.on('message', (topic, payload) =>
       heard.push({ topic, op: LineOperationSchema.parse(JSON.parse(payload.toString())) }),
@@ -53,7 +61,7 @@ describe('operations announced on a line', () => {
 
   it('publishes an operator announcement for the leak detectors, under the line owner', async () => {
     const line = plant.lines[0]!;
-    const res = await app.inject({
+    const res = await operator.inject({
       method: 'POST',
       url: `/api/lines/${line.tag}/operations`,
       payload: {
@@ -65,6 +73,7 @@ describe('operations announced on a line', () => {
     });
     expect(res.statusCode).toBe(202);
     const op = LineOperationSchema.parse(res.json());
+    // the source is the signed-in person
     expect(op).toMatchObject({
       line: line.id,
       kind: 'valve_move',
@@ -80,7 +89,7 @@ describe('operations announced on a line', () => {
     const line = plant.lines[1]!;
     await recordLineOperation(db.sql, { t: 1_000, kind: 'pump_start', line: line.id }, 'simulator');
     await recordLineOperation(db.sql, { t: 2_000, kind: 'pump_stop', line: line.tag }, 'simulator');
-    const res = await app.inject(`/api/lines/${line.id}/operations`);
+    const res = await operator.inject(`/api/lines/${line.id}/operations`);
     expect(res.statusCode).toBe(200);
     const items = res.json<{ items: { t: number; kind: string; source: string }[] }>().items;
     expect(items.map((i) => [i.t, i.kind])).toEqual([
@@ -91,16 +100,16 @@ describe('operations announced on a line', () => {
 
   it('answers an unknown line with 404 and a bad announcement with 400, sending nothing', async () => {
     const before = heard.length;
-    const unknown = await app.inject({
+    const unknown = await operator.inject({
       method: 'POST',
       url: '/api/lines/no-such-line/operations',
-      payload: { actor: 'x', kind: 'pump_stop' },
+      payload: { kind: 'pump_stop' },
     });
     expect(unknown.statusCode).toBe(404);
-    const bad = await app.inject({
+    const bad = await operator.inject({
       method: 'POST',
       url: `/api/lines/${plant.lines[0]!.id}/operations`,
-      payload: { actor: 'x', kind: 'explode' },
+      payload: { kind: 'explode' },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json<{ code: string }>().code).toBe('CT_ERR_API_BAD_REQUEST');
