@@ -159,22 +159,35 @@ describe.runIf(MOSQUITTO_AVAILABLE)('simulator on a broker outage', () => {
     });
     const service = await startSimulatorService(cfg, log, { plant: smallPlant() });
     try {
+      // the rig (one device of many) publishes once a second: its seq before and after the
+      // outage shows the gap, so wait for it on both sides, not just for any 20 messages
+      const rigSeqs = () =>
+        live.got
+          .filter((m) => m.topic.endsWith('/skab-rig/telemetry'))
+          .map((m) => (JSON.parse(m.payload) as { seq: number }).seq);
       await service.ready;
-      await waitFor(() => live.got.length > 20, 5000, 'first messages');
+      await waitFor(
+        () => live.got.length > 20 && rigSeqs().length > 0,
+        10_000,
+        'first messages, the rig among them',
+      );
       await proxy.cut();
       await waitFor(() => service.counters.dropped > 20, 5000, 'dropped while cut');
       // long enough for the 1 Hz rig to miss at least two messages, however loaded the machine
       await new Promise((r) => setTimeout(r, 2500));
       const seenDuringCut = live.got.length;
+      const rigDuringCut = rigSeqs().length;
       await proxy.restore();
       await waitFor(() => service.counters.reconnects >= 1, 10_000, 'reconnect');
-      await waitFor(() => live.got.length > seenDuringCut + 20, 5000, 'messages after the outage');
+      await waitFor(
+        () => live.got.length > seenDuringCut + 20 && rigSeqs().length > rigDuringCut,
+        10_000,
+        'messages after the outage, the rig among them',
+      );
       expect(logLines.some((l) => l['code'] === 'CT_ERR_SIM_BROKER_UNAVAILABLE')).toBe(true);
       expect(logLines.some((l) => l['msg'] === 'broker connection restored')).toBe(true);
       // The devices' seq kept counting through the outage, so the gap shows downstream.
-      const rig = live.got
-        .filter((m) => m.topic.endsWith('/skab-rig/telemetry'))
-        .map((m) => (JSON.parse(m.payload) as { seq: number }).seq);
+      const rig = rigSeqs();
       const jumps = rig.slice(1).filter((seq, i) => seq - rig[i]! > 1);
       expect(jumps.length).toBeGreaterThan(0);
     } finally {
