@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     print(
       'postgres',
       'info',
-      `database ready: embedded PostgreSQL ${pg.version} at ${databaseUrl}${initialised ? ' (new, in .data/pg)' : ' (history kept in .data/pg)'}`,
+      `database ready: embedded PostgreSQL ${pg.version} at ${databaseUrl}${initialised ? ` (new, in ${join(cfg.CT_DATA_DIR, 'pg')})` : ` (history kept in ${join(cfg.CT_DATA_DIR, 'pg')})`}`,
     );
   }
 

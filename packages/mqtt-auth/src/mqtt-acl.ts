@@ -21,10 +21,16 @@ const SERVICE_RIGHTS: Record<MqttService, MqttRights> = {
   },
   api: {
     read: ['twin/v1/+/+/telemetry', 'twin/sys/#', 'twin/events/#'],
-    write: ['twin/events/v1/alerts/#', 'twin/sys/api/#'],
+    // an operator's announcement of a pump start or valve move, for the leak detectors
+    write: ['twin/events/v1/alerts/#', 'twin/sys/api/#', 'twin/v1/+/operator-console/operation'],
   },
   detector: {
-    read: ['twin/v1/+/+/telemetry', 'twin/events/#', 'twin/sys/detector/#'],
+    read: [
+      'twin/v1/+/+/telemetry',
+      'twin/v1/+/+/operation',
+      'twin/events/#',
+      'twin/sys/detector/#',
+    ],
     write: ['twin/events/#', 'twin/sys/detector/#'],
   },
   // The synthetic complex's field devices: it stands in for every company's gateways, so it

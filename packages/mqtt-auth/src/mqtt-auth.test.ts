@@ -33,6 +33,17 @@ describe('MQTT rights', () => {
     expect(maySubscribe(ingest, 'twin/v1/+/+/+')).toBe(false);
   });
 
+  it("lets the leak detectors hear announced operations and the api announce an operator's", () => {
+    const detector: MqttPrincipal = { kind: 'service', username: 'detector', service: 'detector' };
+    const api: MqttPrincipal = { kind: 'service', username: 'api', service: 'api' };
+    expect(maySubscribe(detector, 'twin/v1/+/+/operation')).toBe(true);
+    expect(mayPublish(device, 'twin/v1/sll/sll-l0001/operation')).toBe(true);
+    expect(mayPublish(api, 'twin/v1/sll/operator-console/operation')).toBe(true);
+    // the api speaks as the operator console only, and sends no telemetry
+    expect(mayPublish(api, 'twin/v1/sll/sll-l0001/operation')).toBe(false);
+    expect(mayPublish(api, 'twin/v1/sll/operator-console/telemetry')).toBe(false);
+  });
+
   it('matches topics and filters as MQTT does', () => {
     expect(topicMatches('twin/v1/+/+/telemetry', 'twin/v1/a/b/telemetry')).toBe(true);
     expect(topicMatches('twin/v1/#', 'twin/v1')).toBe(true);
