@@ -43,7 +43,7 @@ export interface LineMonitorOptions {
   balance?: BalanceOptions;
   /** Pressure drop between regular samples that counts as a sudden drop, in its sigmas (6). */
   rocZ?: number;
-  /** Significance a capture's step needs to count as a wave front (8). */
+  /** Significance a capture's step needs to count as a wave front (6). */
   frontZ?: number;
   /** Identical consecutive readings that mark a sensor as stuck (4). */
   stuckRepeats?: number;
@@ -162,7 +162,7 @@ export class LineLeakMonitor {
     this.spec = spec;
     this.o = {
       rocZ: 6,
-      frontZ: 8,
+      frontZ: 6,
       stuckRepeats: 4,
       missingIntervals: 3.5,
       operationSettleS: 120,
@@ -577,9 +577,13 @@ export class LineLeakMonitor {
         npw.uncertaintyM < L.npw.uncertaintyM * 0.8)
     )
       L.npw = npw;
+    // the balance pins the stretch: it takes over a stretch guessed from the wave alone
     if (
       mb &&
-      (L.stretchKey === null || L.stretchKey === mb.st.key || !this.stretches.has(L.stretchKey))
+      (L.stretchKey === null ||
+        L.stretchKey === mb.st.key ||
+        !this.stretches.has(L.stretchKey) ||
+        L.mbSince === null)
     ) {
       L.stretchKey = mb.st.key;
       if (L.mbSince === null) {

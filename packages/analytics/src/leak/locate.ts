@@ -184,54 +184,59 @@ export function locateFromFronts(
   }
   const drops = [...byStation.values()].filter((f) => f.dropKpa > 0);
   if (drops.length < 2) return { ok: false, reason: 'fewer than two stations saw a pressure drop' };
-  let first = drops[0]!;
-  for (const f of drops) if (f.arrivalMs < first.arrivalMs) first = f;
-  const m = first.station;
   const near = (i: number) => byStation.get(i);
-  const rising = (i: number) => {
-    const f = near(i);
-    return f !== undefined && f.dropKpa < 0;
-  };
-  if (rising(m - 1) || rising(m + 1))
-    return {
-      ok: false,
-      reason:
-        'a rising front next to the first falling one: a flow change (valve or pump), not a hole',
-    };
-  // which neighbour brackets the source: the one whose arrival is earlier than the wave from m
-  // alone would make it
   const msPerS = 1000;
-  const lateness = (i: number) => {
-    const f = near(i);
-    if (!f || f.dropKpa <= 0) return Infinity;
-    return (
-      f.arrivalMs - (first.arrivalMs + Math.abs(stations[i]!.tauS - stations[m]!.tauS) * msPerS)
-    );
-  };
-  const lateUp = m > 0 ? lateness(m - 1) : Infinity;
-  const lateDown = m < stations.length - 1 ? lateness(m + 1) : Infinity;
-  if (lateUp === Infinity && lateDown === Infinity)
-    return { ok: false, reason: 'no neighbouring station saw the wave' };
-  const [A, B] = lateUp < lateDown ? [m - 1, m] : [m, m + 1];
   const last = stations.length - 1;
   const point = (i: number) => {
     const f = near(i)!;
     return { tau: stations[i]!.tauS, t: f.arrivalMs, w: 1 / (f.sigmaMs ** 2 + modelVar), i };
   };
-  const up: ReturnType<typeof point>[] = [];
-  for (let i = A; i >= 0 && up.length < maxPerSide; i--) {
-    const f = near(i);
+  const fitOf = (u: ReturnType<typeof point>[], d: ReturnType<typeof point>[]) => {
+    const canK = u.length + d.length >= 4 && (u.length >= 2 || d.length >= 2);
+    let f = fitV(u, d, canK ? null : msPerS);
+    if (f && canK && (f.k / msPerS < kMin || f.k / msPerS > kMax)) f = fitV(u, d, msPerS);
+    return f;
+  };
+  // The hole lies between two stations that saw the drop, next to each other among those that
+  // did (a station between them may have missed a weak front): try each such gap and keep the V
+  // that fits the arrivals best.
+  const order = drops.map((f) => f.station).sort((a, b) => a - b);
+  let best: { A: number; B: number; chi2: number } | null = null;
+  for (let j = 0; j + 1 < order.length; j++) {
+    const u = order
+      .slice(Math.max(0, j + 1 - maxPerSide), j + 1)
+      .reverse()
+      .map(point);
+    const d = order.slice(j + 1, j + 1 + maxPerSide).map(point);
+    const f = fitOf(u, d);
     if (!f) continue;
-    if (f.dropKpa <= 0) break;
-    up.push(point(i));
+    const tA = stations[order[j]!]!.tauS;
+    const tB = stations[order[j + 1]!]!.tauS;
+    const sd = Math.sqrt(Math.max(f.varTauX, 0));
+    if (f.tauX < tA - 3 * sd - 1e-4 || f.tauX > tB + 3 * sd + 1e-4) continue;
+    if (!best || f.chi2 < best.chi2) best = { A: order[j]!, B: order[j + 1]!, chi2: f.chi2 };
   }
-  const down: ReturnType<typeof point>[] = [];
-  for (let i = B; i < stations.length && down.length < maxPerSide; i++) {
+  if (!best) return { ok: false, reason: 'no stretch between two stations fits a point source' };
+  const { A, B } = best;
+  const rising = (i: number) => {
     const f = near(i);
-    if (!f) continue;
-    if (f.dropKpa <= 0) break;
-    down.push(point(i));
-  }
+    return f !== undefined && f.dropKpa < 0;
+  };
+  for (let i = A - 1; i <= B + 1; i++)
+    if (rising(i))
+      return {
+        ok: false,
+        reason: 'a rising front beside the falling ones: a flow change (valve or pump), not a hole',
+      };
+  const up = order
+    .filter((i) => i <= A)
+    .reverse()
+    .slice(0, maxPerSide)
+    .map(point);
+  const down = order
+    .filter((i) => i >= B)
+    .slice(0, maxPerSide)
+    .map(point);
   if (up.length === 0 || down.length === 0)
     return { ok: false, reason: 'the wave was not seen on both sides of the hole' };
   // a hole's wave reaches every station on both sides: an arm that stops at the first station
@@ -261,12 +266,6 @@ export function locateFromFronts(
   // a time, and fit again: one wild front must not drag the others
   const keepUp = [...up];
   const keepDown = [...down];
-  const fitOf = (u: typeof up, d: typeof down) => {
-    const canK = u.length + d.length >= 4 && (u.length >= 2 || d.length >= 2);
-    let f = fitV(u, d, canK ? null : msPerS);
-    if (f && canK && (f.k / msPerS < kMin || f.k / msPerS > kMax)) f = fitV(u, d, msPerS);
-    return f;
-  };
   for (let round = 0; round < 8; round++) {
     const f = fit;
     const resid = (p: (typeof up)[number]) =>
