@@ -202,7 +202,10 @@ export class SignalModel {
     tMs: number,
     book: IncidentBook | null,
   ): number {
-    let load = this.lineLoad(line, tMs);
+    const base = this.lineLoad(line, tMs);
+    let load = base;
+    // the friction profile follows an operation's flow change as its front relaxes, not at once
+    let frictionLoad = base;
     const ops = book?.operationsOnLine(line.index);
     let wave = 0;
     if (ops) {
@@ -211,8 +214,9 @@ export class SignalModel {
         if (!eff) continue;
         const o = operationState(op, eff.arrivalS, tMs);
         // the transient: a Joukowsky front of the flow change, relaxing into the new steady state
-        wave += eff.side * eff.stepKpa * load * o.hp;
+        wave += eff.side * eff.stepKpa * base * o.hp;
         load *= o.factor;
+        frictionLoad *= o.factor - o.hp;
       }
     }
     let v: number;
@@ -221,7 +225,7 @@ export class SignalModel {
     } else if (s.quantity === 'pressure') {
       // Darcy-Weisbach: the friction drop grows with the flow squared
       const drop = line.line.inletPressureKpa - s.nominal;
-      v = this.inletPressureKpa(line, tMs) - drop * load * load + wave;
+      v = this.inletPressureKpa(line, tMs) - drop * frictionLoad * frictionLoad + wave;
     } else {
       // Insulated line: a small share of the ambient swing reaches the fluid; it cools slowly along the way.
       const t0 = line.line.operatingTempC;
@@ -245,18 +249,22 @@ export class SignalModel {
 
   /** True pressure at any point of a line, kPa: the model of a pressure sensor placed there. */
   pressureAt(line: SimLine, positionM: number, tMs: number, book: IncidentBook | null): number {
-    let load = this.lineLoad(line, tMs);
+    const base = this.lineLoad(line, tMs);
+    let frictionLoad = base;
     let wave = 0;
     const ops = book?.operationsOnLine(line.index);
     if (ops) {
       for (const op of ops) {
         const eff = operationEffectAt(op, positionM);
         const o = operationState(op, eff.arrivalS, tMs);
-        wave += eff.side * eff.stepKpa * load * o.hp;
-        load *= o.factor;
+        wave += eff.side * eff.stepKpa * base * o.hp;
+        frictionLoad *= o.factor - o.hp;
       }
     }
-    let v = this.inletPressureKpa(line, tMs) - dropAt(line, positionM) * load * load + wave;
+    let v =
+      this.inletPressureKpa(line, tMs) -
+      dropAt(line, positionM) * frictionLoad * frictionLoad +
+      wave;
     const leaks = book?.leaksOnLine(line.index);
     if (leaks) {
       for (const leak of leaks)
