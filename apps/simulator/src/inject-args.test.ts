@@ -59,6 +59,11 @@ describe('inject CLI arguments', () => {
       ok: true,
       command: { url: 'http://sim:9', request: { mode: 'stuck', duration_s: 600 } },
     });
+    // the launcher's CT_SIM_PORT, when the embedded default runs on other ports
+    expect(parseInjectArgs(['list'], { CT_SIM_PORT: '18090' })).toMatchObject({
+      ok: true,
+      command: { url: 'http://127.0.0.1:18090' },
+    });
   });
 
   it('answers bad arguments with a reason and the usage', () => {

@@ -15,7 +15,8 @@ commands:
   end ID        end an incident now
 
 common options:
-  --url URL     the running simulator's control API (default $SIM_URL or ${DEFAULT_CONTROL_URL})
+  --url URL     the running simulator's control API (default $SIM_URL, else port $CT_SIM_PORT of 127.0.0.1,
+                else ${DEFAULT_CONTROL_URL})
   TIME          epoch milliseconds or an ISO 8601 time with offset; default now
 
 example:
@@ -94,7 +95,10 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): InjectCommand {
     if (key !== 'url' && !allowed.includes(key))
       throw new UsageError(`--${key} does not apply to ${command}`);
   }
-  const url = values.url ?? env.SIM_URL ?? DEFAULT_CONTROL_URL;
+  const url =
+    values.url ??
+    env.SIM_URL ??
+    (env.CT_SIM_PORT ? `http://127.0.0.1:${env.CT_SIM_PORT}` : DEFAULT_CONTROL_URL);
   if (!/^https?:\/\/.+/.test(url))
     throw new UsageError(`--url must be an http(s) URL, got "${url}"`);
   const num = (name: keyof typeof values): number | undefined => {
