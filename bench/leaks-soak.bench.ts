@@ -21,20 +21,48 @@ const { values: a } = parseArgs({
     seed: { type: 'string', default: '7' },
     'plant-seed': { type: 'string', default: '42' },
     noise: { type: 'string', default: '1' },
+    /** Only these lines (comma-separated ids), to look into one alarm quickly: the signals are
+     * the same as in the whole run (each sensor's noise comes from its own hash). */
+    lines: { type: 'string' },
   },
 });
 const hours = Number(a.hours);
 const plant = generatePlant({ seed: Number(a['plant-seed']), size: 'default' });
 const start = Date.UTC(2026, 10, 20, 15, 0);
 // no machines or weather: this is about the lines (their intervals pushed past the run)
+const only = a.lines ? new Set(a.lines.split(',')) : null;
+const linesPlant = only ? subPlant(only) : plant;
+// the simulator keeps one sensor of every other device, so each device keeps its place in the
+// sampling phases and the selected lines see exactly the signals of the whole run
+const firstOfDevice = new Set<string>();
+const simPlant = only
+  ? {
+      ...plant,
+      sensors: plant.sensors.filter((x) => {
+        if (linesPlant.sensors.includes(x)) return true;
+        const dev = `${x.companyId}/${x.deviceId}`;
+        if (firstOfDevice.has(dev)) return false;
+        firstOfDevice.add(dev);
+        return true;
+      }),
+    }
+  : plant;
 const sim = createSimulator({
-  plant,
+  plant: simPlant,
   seed: Number(a['plant-seed']),
   startMs: start,
   noiseScale: Number(a.noise),
   intervals: { rotating: 10 * 86_400, weather: 10 * 86_400, rig: 10 * 86_400 },
 });
-const lines = plantLines(plant, null);
+const lines = plantLines(linesPlant, null);
+
+/** The plant cut down to some lines, with their segments, sensors and devices. */
+function subPlant(ids: Set<string>): typeof plant {
+  const segments = plant.segments.filter((x) => ids.has(x.lineId));
+  const segIds = new Set(segments.map((x) => x.id));
+  const sensors = plant.sensors.filter((x) => x.segmentId !== null && segIds.has(x.segmentId));
+  return { ...plant, lines: plant.lines.filter((x) => ids.has(x.id)), segments, sensors };
+}
 const monitors = new Map(lines.lines.map((pl) => [pl.line.id, new LineLeakMonitor(pl.spec)]));
 
 let s = Number(a.seed) >>> 0;
@@ -55,32 +83,46 @@ const lineSensors = plant.sensors.filter(
 );
 for (let i = 0; i < Number(a.operations); i++) {
   const line = plant.lines[Math.floor(rnd() * plant.lines.length)]!;
+  const action = actions[Math.floor(rnd() * 3)]!;
+  const at = start + 3_600_000 + rnd() * spanMs;
+  const duration = 300 + Math.floor(rnd() * 1800);
+  if (only && !only.has(line.id)) continue;
   sim.addIncident(
     {
       kind: 'operation',
-      action: actions[Math.floor(rnd() * 3)]!,
+      action,
       line: line.id,
-      start: start + 3_600_000 + rnd() * spanMs,
-      duration_s: 300 + Math.floor(rnd() * 1800),
+      start: at,
+      duration_s: duration,
     },
     start,
   );
 }
 for (let i = 0; i < Number(a.faults); i++) {
   const sensor = lineSensors[Math.floor(rnd() * lineSensors.length)]!;
+  const mode = modes[Math.floor(rnd() * 4)]!;
+  const at = start + 3_600_000 + rnd() * spanMs;
+  const duration = 600 + Math.floor(rnd() * 3000);
+  if (only && !linesPlant.sensors.includes(sensor)) continue;
   sim.addIncident(
     {
       kind: 'sensor_fault',
       sensor: sensor.tag,
-      mode: modes[Math.floor(rnd() * 4)]!,
-      start: start + 3_600_000 + rnd() * spanMs,
-      duration_s: 600 + Math.floor(rnd() * 3000),
+      mode,
+      start: at,
+      duration_s: duration,
     },
     start,
   );
 }
 
-const alarms: { line: string; t: number; methods: string; context: string }[] = [];
+const alarms: {
+  line: string;
+  t: number;
+  methods: string;
+  context: string;
+  evidence: string;
+}[] = [];
 const t0 = performance.now();
 let readings = 0;
 for (let now = start; now <= endMs; now += 100) {
@@ -122,6 +164,7 @@ for (let now = start; now <= endMs; now += 100) {
         t: now,
         methods: c.finding.evidence.map((e) => e.method).join('+'),
         context: inc.join(', ') || 'nothing injected on the line',
+        evidence: c.finding.evidence.map((e) => e.summary).join(' | '),
       });
     }
   }
@@ -132,7 +175,7 @@ for (let now = start; now <= endMs; now += 100) {
 }
 for (const x of alarms)
   console.error(
-    `alarm on ${x.line} at ${new Date(x.t).toISOString()} (${x.methods}): ${x.context}`,
+    `alarm on ${x.line} at ${new Date(x.t).toISOString()} (${x.methods}): ${x.context}; ${x.evidence}`,
   );
 const km = lines.lines.reduce((sum, pl) => sum + pl.lengthM, 0) / 1000;
 // the first hour learns; exposure counts the rest

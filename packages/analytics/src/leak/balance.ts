@@ -52,6 +52,19 @@ export interface BalanceState {
 
 const CAP = 1024;
 
+/**
+ * What a sample may teach: `learn` (quiet), `hold` (a stir short of an alarm: kept back, taught
+ * later if the stir passes), `forget` (a leak is suspected: nothing recent may teach).
+ */
+export type BalanceLearning = 'learn' | 'hold' | 'forget';
+
+/**
+ * Most samples held back at once: a stir that lasts longer than the longest window without
+ * becoming an alarm teaches its oldest samples (else an offset learned badly at the start
+ * would hold its own correction back for ever).
+ */
+const HOLD_CAP = 1024;
+
 /** One stretch's balance: push a sample (in minus out minus packing, m3/h) at a time. */
 export class StretchBalance {
   private readonly o: Required<BalanceOptions>;
@@ -60,6 +73,8 @@ export class StretchBalance {
   /** Running sums of the clipped deviations and of the raw deviations. */
   private readonly cumClip = new Float64Array(CAP + 1);
   private readonly cumRaw = new Float64Array(CAP + 1);
+  /** Running sum of the offset each sample's deviation was taken from. */
+  private readonly cumBias = new Float64Array(CAP + 1);
   private n = 0;
   private bias = 0;
   /** Samples behind the offset estimate (its variance is sigma^2 / biasN). */
@@ -89,10 +104,15 @@ export class StretchBalance {
   }
 
   /**
-   * Adds one balance sample. `learn` lets the offset and noise follow slowly (pass false while
-   * a leak is suspected, so a slow leak is not learned away).
+   * Adds one balance sample. `learn` lets the offset and noise follow slowly; `true` is `learn`
+   * and `false` is `forget` (pass that while a leak is suspected, so a slow leak is not learned
+   * away). A sample is taught only once `learnLag` quiet samples have followed it; held samples
+   * wait. Throwing away every sample near a stir (as `forget` does) would teach the noise only
+   * from the calmest hours and leave sigma too small.
    */
-  push(tMs: number, imbalanceM3h: number, learn: boolean): void {
+  push(tMs: number, imbalanceM3h: number, learning: boolean | BalanceLearning): void {
+    const mode: BalanceLearning =
+      learning === true ? 'learn' : learning === false ? 'forget' : learning;
     if (!this.warm) {
       this.warmup.push(imbalanceM3h);
       if (this.warm) {
@@ -114,20 +134,24 @@ export class StretchBalance {
     const prev = (this.n + CAP) % (CAP + 1);
     const prevClip = this.n > 0 ? this.cumClip[prev]! : 0;
     const prevRaw = this.n > 0 ? this.cumRaw[prev]! : 0;
+    this.cumBias[slot] = (this.n > 0 ? this.cumBias[prev]! : 0) + this.bias;
     this.cumClip[slot] = prevClip + Math.max(-c, Math.min(c, e));
     this.cumRaw[slot] = prevRaw + e;
     this.raw[slot] = e;
     this.times[slot] = tMs;
     this.n++;
     if (!this.warm) return;
-    if (!learn) {
+    if (mode === 'forget') {
       // something is going on: nothing recent may teach the offset
       this.pending = [];
       return;
     }
     this.pending.push(imbalanceM3h);
-    if (this.pending.length <= this.o.learnLag) return;
-    const x = this.pending.shift()!;
+    const keep = mode === 'hold' ? HOLD_CAP : this.o.learnLag;
+    while (this.pending.length > keep) this.teach(this.pending.shift()!);
+  }
+
+  private teach(x: number): void {
     const old = x - this.bias;
     if (Math.abs(old) < 4 * this.sigma) {
       // a running mean at first, then an exponential one: the offset follows slow meter drift
@@ -138,12 +162,22 @@ export class StretchBalance {
     }
   }
 
-  /** Sum of the last w samples (clipped or raw deviations). */
+  /**
+   * Sum of the last w samples' deviations (clipped or raw) from the offset as it is now: each
+   * deviation was taken from the offset of its own time, and the window is judged against the
+   * current one (its uncertainty term uses the current sample count, so the two must agree).
+   */
   private sumLast(w: number, clipped: boolean): number {
-    const arr = clipped ? this.cumClip : this.cumRaw;
+    return (
+      this.span(clipped ? this.cumClip : this.cumRaw, w) +
+      this.span(this.cumBias, w) -
+      w * this.bias
+    );
+  }
+
+  private span(arr: Float64Array, w: number): number {
     const last = arr[(this.n - 1) % (CAP + 1)]!;
-    const before = this.n - 1 - w >= 0 ? arr[(this.n - 1 - w) % (CAP + 1)]! : 0;
-    return last - before;
+    return last - (this.n - 1 - w >= 0 ? arr[(this.n - 1 - w) % (CAP + 1)]! : 0);
   }
 
   /**
@@ -154,6 +188,15 @@ export class StretchBalance {
   zOf(w: number): number {
     if (this.n < w || !this.warm) return Number.NaN;
     return this.sumLast(w, true) / (this.sigma * Math.sqrt(w + (w * w) / Math.max(this.biasN, 1)));
+  }
+
+  /** Mean of the last w samples (clipped, offset removed) with its standard error, or null. */
+  meanSe(w: number): { mean: number; se: number } | null {
+    if (this.n < w || !this.warm || w < 1) return null;
+    return {
+      mean: this.sumLast(w, true) / w,
+      se: (this.sigma * Math.sqrt(w + (w * w) / Math.max(this.biasN, 1))) / w,
+    };
   }
 
   /** The window with the highest z now. */

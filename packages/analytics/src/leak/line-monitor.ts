@@ -385,7 +385,7 @@ export class LineLeakMonitor {
       const d = a.lastV - b.lastV - pack;
       const learn = st.alarmSince === null && !(this.leak && this.leak.stretchKey === st.key);
       const z = st.balance.state().z;
-      st.balance.push(when, d, learn && !(z > 3));
+      st.balance.push(when, d, !learn ? 'forget' : z > 3 ? 'hold' : 'learn');
       st.lastT = when;
     }
   }
@@ -479,12 +479,26 @@ export class LineLeakMonitor {
       // the shared meter's error moves the two balances by the same amount in opposite
       // directions; their difference has variance 3 (the shared meter's noise enters both)
       for (const w of [s.window, right.balance.state().window]) {
-        const zl = left.balance.zOf(w);
-        const zr = right.balance.zOf(w);
-        if (!(Math.abs(zr - zl) / Math.sqrt(3) >= Z) || Math.sign(zl) === Math.sign(zr)) continue;
+        const L = left.balance.meanSe(w);
+        const R = right.balance.meanSe(w);
+        if (!L || !R) continue;
+        const zl = L.mean / L.se;
+        const zr = R.mean / R.se;
+        if (Math.sign(zl) === Math.sign(zr)) continue;
         // ... and by about the same amount: zl + zr has variance 1 under that explanation, while
         // a leak beside the meter moves one balance only
-        if (Math.min(Math.abs(zl), Math.abs(zr)) < Z / 2 || Math.abs(zl + zr) > 3) continue;
+        const alike =
+          Math.abs(zr - zl) / Math.sqrt(3) >= Z &&
+          Math.min(Math.abs(zl), Math.abs(zr)) >= Z / 2 &&
+          Math.abs(zl + zr) <= 3;
+        // stretches of unlike noise (a long gas stretch packs far more than a short one): the
+        // same error in m3/h is a smaller z in the noisier one, so compare the means: one side
+        // near its alarm, the other clearly the opposite way, the two means cancelling
+        const mirrored =
+          Math.max(zl, zr) >= Z - 0.5 &&
+          Math.min(zl, zr) <= -3 &&
+          Math.abs(L.mean + R.mean) <= 3 * Math.hypot(L.se, R.se);
+        if (!alike && !mirrored) continue;
         const m = this.meters[left.to]!;
         m.suspectSince = nowMs;
         m.suspectReason = `reads ${zr > 0 ? 'high' : 'low'} against both neighbouring meters`;

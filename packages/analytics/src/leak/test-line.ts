@@ -26,6 +26,10 @@ export interface TestFault {
 export interface TestLineOptions {
   segments?: number;
   segmentM?: number;
+  /** Unequal segments (overrides `segments` and `segmentM`), m. */
+  segmentLengthsM?: number[];
+  /** The fluid (default a light liquid, 700 kg/m3, K 1 GPa). */
+  fluid?: { densityKgM3: number; bulkModulusPa: number };
   flowM3h?: number;
   seed?: number;
   leak?: TestLeak;
@@ -53,43 +57,52 @@ export class TestLine {
   readonly waveMs: number;
   readonly stepKpaPerM3h: number;
   private readonly g: () => number;
-  private readonly o: Required<Omit<TestLineOptions, 'leak' | 'faults' | 'flowChange'>> &
+  private readonly o: Required<
+    Omit<TestLineOptions, 'leak' | 'faults' | 'flowChange' | 'segmentLengthsM' | 'fluid'>
+  > &
     TestLineOptions;
   private readonly pIn = 2000;
   private readonly dropPerM = 0.5;
   private readonly stuck = new Map<string, number>();
+  private readonly totalM: number;
 
   constructor(opts: TestLineOptions = {}) {
     this.o = { segments: 6, segmentM: 100, flowM3h: 500, seed: 7, ...opts };
     this.g = gaussianSource(this.o.seed);
     const D = 0.3;
     const wall = 0.008;
-    const segments = Array.from({ length: this.o.segments }, (_, i) => ({
+    const lengths =
+      this.o.segmentLengthsM ?? Array.from({ length: this.o.segments }, () => this.o.segmentM);
+    this.o.segments = lengths.length;
+    const starts = lengths.map((_, i) => lengths.slice(0, i).reduce((a, b) => a + b, 0));
+    this.totalM = lengths.reduce((a, b) => a + b, 0);
+    const rho = this.o.fluid?.densityKgM3 ?? 700;
+    const K = this.o.fluid?.bulkModulusPa ?? 1e9;
+    const segments = lengths.map((len, i) => ({
       id: `seg-${i}`,
-      startM: i * this.o.segmentM,
-      lengthM: this.o.segmentM,
+      startM: starts[i]!,
+      lengthM: len,
       innerDiameterM: D,
       wallM: wall,
     }));
     const sensors: LineSpec['sensors'] = [];
     for (let i = 0; i <= this.o.segments; i++) {
-      const pos =
-        i < this.o.segments ? i * this.o.segmentM + 1 : this.o.segments * this.o.segmentM - 1;
+      const pos = i < this.o.segments ? starts[i]! + 1 : this.totalM - 1;
       sensors.push({ key: `PT-${i}`, tag: `PT-${i}`, quantity: 'pressure', positionM: pos });
       sensors.push({ key: `FT-${i}`, tag: `FT-${i}`, quantity: 'flow', positionM: pos + 0.5 });
     }
     this.spec = {
       id: 'line-1',
       nominalFlowM3h: this.o.flowM3h,
-      densityKgM3: 700,
-      bulkModulusPa: 1e9,
+      densityKgM3: rho,
+      bulkModulusPa: K,
       segments,
       sensors,
     };
-    this.waveMs = waveSpeedMs(1e9, 700, D, wall);
+    this.waveMs = waveSpeedMs(K, rho, D, wall);
     const area = (Math.PI / 4) * D * D;
     // Joukowsky, shared by the two waves leaving the hole: dp = rho a q / (2 A)
-    this.stepKpaPerM3h = (700 * this.waveMs * (1 / 3600)) / (2 * area) / 1000;
+    this.stepKpaPerM3h = (rho * this.waveMs * (1 / 3600)) / (2 * area) / 1000;
   }
 
   private load(tMs: number): number {
@@ -123,7 +136,7 @@ export class TestLine {
     const s = this.spec.sensors.find((x) => x.key === key)!;
     const load = this.load(tMs);
     const L = this.o.leak;
-    const total = this.o.segments * this.o.segmentM;
+    const total = this.totalM;
     const arrival = L ? Math.abs(s.positionM - L.positionM) / this.waveMs : 0;
     const xi = L ? L.positionM / total : 0;
     if (s.quantity === 'flow') {
