@@ -104,15 +104,13 @@ export class StretchBalance {
   }
 
   /**
-   * Adds one balance sample. `learn` lets the offset and noise follow slowly; `true` is `learn`
-   * and `false` is `forget` (pass that while a leak is suspected, so a slow leak is not learned
-   * away). A sample is taught only once `learnLag` quiet samples have followed it; held samples
-   * wait. Throwing away every sample near a stir (as `forget` does) would teach the noise only
-   * from the calmest hours and leave sigma too small.
+   * Adds one balance sample. `learn` lets the offset and noise follow slowly; pass `forget`
+   * while a leak is suspected, so a slow leak is not learned away. A sample is taught only once
+   * `learnLag` quiet samples have followed it; held samples wait. Throwing away every sample
+   * near a stir (as `forget` does) would teach the noise only from the calmest hours and leave
+   * sigma too small.
    */
-  push(tMs: number, imbalanceM3h: number, learning: boolean | BalanceLearning): void {
-    const mode: BalanceLearning =
-      learning === true ? 'learn' : learning === false ? 'forget' : learning;
+  push(tMs: number, imbalanceM3h: number, mode: BalanceLearning): void {
     if (!this.warm) {
       this.warmup.push(imbalanceM3h);
       if (this.warm) {
@@ -187,16 +185,18 @@ export class StretchBalance {
    */
   zOf(w: number): number {
     if (this.n < w || !this.warm) return Number.NaN;
-    return this.sumLast(w, true) / (this.sigma * Math.sqrt(w + (w * w) / Math.max(this.biasN, 1)));
+    return this.sumLast(w, true) / this.sdOfSum(w);
+  }
+
+  /** Standard deviation of a window sum of w samples, the offset's own error included. */
+  private sdOfSum(w: number): number {
+    return this.sigma * Math.sqrt(w + (w * w) / Math.max(this.biasN, 1));
   }
 
   /** Mean of the last w samples (clipped, offset removed) with its standard error, or null. */
   meanSe(w: number): { mean: number; se: number } | null {
     if (this.n < w || !this.warm || w < 1) return null;
-    return {
-      mean: this.sumLast(w, true) / w,
-      se: (this.sigma * Math.sqrt(w + (w * w) / Math.max(this.biasN, 1))) / w,
-    };
+    return { mean: this.sumLast(w, true) / w, se: this.sdOfSum(w) / w };
   }
 
   /** The window with the highest z now. */

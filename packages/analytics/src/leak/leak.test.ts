@@ -193,14 +193,14 @@ describe('volume balance', () => {
     const b = new StretchBalance(1);
     let maxZ = -Infinity;
     for (let i = 0; i < 17_280; i++) {
-      b.push(i * 5000, g(), true);
+      b.push(i * 5000, g(), 'learn');
       const z = b.state().z;
       if (z > maxZ) maxZ = z;
     }
     expect(maxZ).toBeLessThan(6.5);
     let found = -1;
     for (let i = 0; i < 200; i++) {
-      b.push((17_280 + i) * 5000, 1.5 + g(), false);
+      b.push((17_280 + i) * 5000, 1.5 + g(), 'forget');
       if (b.state().z >= 6.5) {
         found = i;
         break;
