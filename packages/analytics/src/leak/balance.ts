@@ -124,6 +124,7 @@ export class StretchBalance {
         const c = 4 * this.sigma;
         this.bias = s.reduce((a, x) => a + Math.max(med - c, Math.min(med + c, x)), 0) / s.length;
         this.biasN = s.length;
+        this.rebuildWarmupSums();
       }
     }
     const e = imbalanceM3h - this.bias;
@@ -147,6 +148,29 @@ export class StretchBalance {
     this.pending.push(imbalanceM3h);
     const keep = mode === 'hold' ? HOLD_CAP : this.o.learnLag;
     while (this.pending.length > keep) this.teach(this.pending.shift()!);
+  }
+
+  /**
+   * The warm-up samples entered the sums before there was an offset or a learned sigma: once
+   * both are known, their deviations are taken again (clipped at the learned sigma), so the
+   * first windows after the warm-up are judged like every later one.
+   */
+  private rebuildWarmupSums(): void {
+    // only while the windows hold exactly the warm-up so far (not after a restart of them)
+    const k = this.warmup.length - 1;
+    if (this.n !== k || k > CAP) return;
+    const c = this.o.clipSigma * this.sigma;
+    let clip = 0;
+    let raw = 0;
+    for (let i = 0; i < k; i++) {
+      const e = this.warmup[i]! - this.bias;
+      clip += Math.max(-c, Math.min(c, e));
+      raw += e;
+      this.cumClip[i] = clip;
+      this.cumRaw[i] = raw;
+      this.cumBias[i] = this.bias * (i + 1);
+      this.raw[i] = e;
+    }
   }
 
   private teach(x: number): void {
