@@ -30,8 +30,14 @@ const hours = Number(a.hours);
 const plant = generatePlant({ seed: Number(a['plant-seed']), size: 'default' });
 const start = Date.UTC(2026, 10, 20, 15, 0);
 // no machines or weather: this is about the lines (their intervals pushed past the run)
-const only = a.lines ? new Set(a.lines.split(',')) : null;
+const only = a.lines ? new Set(a.lines.split(',').map((x) => x.trim())) : null;
+const unknown = [...(only ?? [])].filter((id) => !plant.lines.some((l) => l.id === id));
+if (unknown.length > 0) {
+  console.error(`--lines: no such line in the complex: ${unknown.join(', ')}`);
+  process.exit(2);
+}
 const linesPlant = only ? subPlant(only) : plant;
+const selectedSensors = new Set(linesPlant.sensors);
 // the simulator keeps one sensor of every other device, so each device keeps its place in the
 // sampling phases and the selected lines see exactly the signals of the whole run
 const firstOfDevice = new Set<string>();
@@ -39,7 +45,7 @@ const simPlant = only
   ? {
       ...plant,
       sensors: plant.sensors.filter((x) => {
-        if (linesPlant.sensors.includes(x)) return true;
+        if (selectedSensors.has(x)) return true;
         const dev = `${x.companyId}/${x.deviceId}`;
         if (firstOfDevice.has(dev)) return false;
         firstOfDevice.add(dev);
@@ -103,7 +109,7 @@ for (let i = 0; i < Number(a.faults); i++) {
   const mode = modes[Math.floor(rnd() * 4)]!;
   const at = start + 3_600_000 + rnd() * spanMs;
   const duration = 600 + Math.floor(rnd() * 3000);
-  if (only && !linesPlant.sensors.includes(sensor)) continue;
+  if (only && !selectedSensors.has(sensor)) continue;
   sim.addIncident(
     {
       kind: 'sensor_fault',

@@ -64,6 +64,9 @@ describe('inject CLI arguments', () => {
       ok: true,
       command: { url: 'http://127.0.0.1:18090' },
     });
+    const bad = parseInjectArgs(['list'], { CT_SIM_PORT: 'eighty' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.message).toMatch(/CT_SIM_PORT must be a port number/);
   });
 
   it('answers bad arguments with a reason and the usage', () => {

@@ -95,10 +95,14 @@ function parse(argv: readonly string[], env: NodeJS.ProcessEnv): InjectCommand {
     if (key !== 'url' && !allowed.includes(key))
       throw new UsageError(`--${key} does not apply to ${command}`);
   }
+  const port = env.CT_SIM_PORT;
+  if (!values.url && !env.SIM_URL && port !== undefined && port !== '') {
+    const n = Number(port);
+    if (!Number.isInteger(n) || n < 1 || n > 65_535)
+      throw new UsageError(`CT_SIM_PORT must be a port number (1-65535), got "${port}"`);
+  }
   const url =
-    values.url ??
-    env.SIM_URL ??
-    (env.CT_SIM_PORT ? `http://127.0.0.1:${env.CT_SIM_PORT}` : DEFAULT_CONTROL_URL);
+    values.url ?? env.SIM_URL ?? (port ? `http://127.0.0.1:${port}` : DEFAULT_CONTROL_URL);
   if (!/^https?:\/\/.+/.test(url))
     throw new UsageError(`--url must be an http(s) URL, got "${url}"`);
   const num = (name: keyof typeof values): number | undefined => {
