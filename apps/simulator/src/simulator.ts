@@ -28,8 +28,9 @@ export interface SimIntervals {
 export const DEFAULT_INTERVALS: SimIntervals = { line: 5, rotating: 1, weather: 10, rig: 1 };
 
 /**
- * High-rate capture around a pressure wave's arrival: 100 Hz from 1 s before to 0.5 s after,
- * sent the moment it is complete (an edge report), not with the next regular sample.
+ * High-rate capture around a wave's arrival at a line's pressure transmitters and flow meters:
+ * 100 Hz from 1 s before to 0.5 s after, sent the moment it is complete (an edge report), not
+ * with the next regular sample.
  */
 export const BURST = { periodMs: 10, beforeMs: 1000, afterMs: 500 } as const;
 
@@ -171,7 +172,8 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     if (run.kind !== 'leak' && run.kind !== 'operation') return;
     for (const [idx, eff] of run.effects as Map<number, { arrivalS: number }>) {
       const s = sim.sensors[idx]!;
-      if (s.quantity !== 'pressure') continue;
+      // pressure transmitters and flow meters both keep a ring buffer and send it on an edge
+      if (s.quantity !== 'pressure' && s.quantity !== 'flow') continue;
       const st = stateByDevice.get(s.def.deviceId);
       if (!st) continue;
       const arrival = waveAtSourceMs + eff.arrivalS * 1000;

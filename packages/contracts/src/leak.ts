@@ -4,7 +4,7 @@ import { ThreatZonesDetailSchema } from './alerts';
 const XYZ = z.tuple([z.number(), z.number(), z.number()]);
 
 /** The leak detection methods of `@ct/analytics` (docs/leak-detection.md). */
-export const LEAK_METHODS = ['mass_balance', 'npw', 'pressure_roc'] as const;
+export const LEAK_METHODS = ['mass_balance', 'npw', 'flow_wave', 'pressure_roc'] as const;
 export type LeakMethod = (typeof LEAK_METHODS)[number];
 
 /** What one method saw, as a leak alert carries it. */
@@ -67,8 +67,12 @@ export const LeakAlertDetailSchema = z.object({
     uncertainty_m: z.number(),
     /** The point in site metres (x east, y north, z up). */
     xyz: XYZ,
-    /** Which method placed it: `npw` (wave timing) or `mass_balance` (which segment only). */
-    method: z.enum(['npw', 'mass_balance']),
+    /**
+     * Which method placed it: `npw` (pressure-wave timing), `flow_wave` (the stretch between
+     * two flow meters whose steps bracket it, timed where both steps are clear) or
+     * `mass_balance` (which stretch only).
+     */
+    method: z.enum(['npw', 'flow_wave', 'mass_balance']),
   }),
   rate: z.object({
     /** Estimated leak rate at line conditions, m3/h. */

@@ -31,6 +31,66 @@ export interface FrontOptions {
   fitAfterMs?: number;
 }
 
+/** The largest step of a capture: where it splits, its size and its significance. */
+export interface CaptureStep {
+  /** The first sample after the split. */
+  index: number;
+  /** Instant half-way between the samples either side of the split, epoch ms. */
+  atMs: number;
+  /** Mean of the `W` samples before the split minus that of the `W` after (positive: fell). */
+  dropKpa: number;
+  /** Sample-to-sample noise of the capture (robust, from first differences). */
+  noise: number;
+  /** Standard error of `dropKpa` under white noise: noise sqrt(2 / W). */
+  se: number;
+  /** |dropKpa| / se. */
+  z: number;
+  /** Running sums of the values (prefix[i] = v[0] + ... + v[i-1]). */
+  prefix: Float64Array;
+}
+
+/**
+ * The split of a capture with the largest difference of means of `W` samples either side, with
+ * the capture's noise from its first differences (robust to the one big difference at a step).
+ * Works for any quantity (the "kPa" of the names is the capture's own unit). Null when the
+ * capture is shorter than 2 W + 4 samples.
+ */
+export function largestStep(
+  t: ArrayLike<number>,
+  v: ArrayLike<number>,
+  W = 15,
+): CaptureStep | null {
+  const n = Math.min(t.length, v.length);
+  if (n < 2 * W + 4) return null;
+  const diffs = new Float64Array(n - 1);
+  for (let i = 1; i < n; i++) diffs[i - 1] = v[i]! - v[i - 1]!;
+  const med = quantile(diffs, 0.5);
+  for (let i = 0; i < diffs.length; i++) diffs[i] = Math.abs(diffs[i]! - med);
+  const noise = Math.max((quantile(diffs, 0.5) * 1.4826) / Math.SQRT2, 1e-9);
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + v[i]!;
+  let best = -1;
+  let bestD = 0;
+  for (let k = W; k <= n - W; k++) {
+    const d = (prefix[k]! - prefix[k - W]! - (prefix[k + W]! - prefix[k]!)) / W;
+    if (Math.abs(d) > Math.abs(bestD)) {
+      bestD = d;
+      best = k;
+    }
+  }
+  if (best < 0 || !Number.isFinite(bestD)) return null;
+  const se = noise * Math.sqrt(2 / W);
+  return {
+    index: best,
+    atMs: (t[best - 1]! + t[best]!) / 2,
+    dropKpa: bestD,
+    noise,
+    se,
+    z: Math.abs(bestD) / se,
+    prefix,
+  };
+}
+
 const logistic = (u: number) => (u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u)));
 
 /**
@@ -46,27 +106,9 @@ export function fitPressureFront(
 ): PressureFront | null {
   const n = Math.min(t.length, v.length);
   const W = opts.searchWindow ?? 15;
-  if (n < 2 * W + 4) return null;
-  // noise from first differences, robust to the one big difference at the step
-  const diffs = new Float64Array(n - 1);
-  for (let i = 1; i < n; i++) diffs[i - 1] = v[i]! - v[i - 1]!;
-  const med = quantile(diffs, 0.5);
-  for (let i = 0; i < diffs.length; i++) diffs[i] = Math.abs(diffs[i]! - med);
-  const noise = Math.max((quantile(diffs, 0.5) * 1.4826) / Math.SQRT2, 1e-9);
-  // the split with the largest difference of means of W samples either side
-  const prefix = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + v[i]!;
-  let best = -1;
-  let bestD = 0;
-  for (let k = W; k <= n - W; k++) {
-    const d = (prefix[k]! - prefix[k - W]! - (prefix[k + W]! - prefix[k]!)) / W;
-    if (Math.abs(d) > Math.abs(bestD)) {
-      bestD = d;
-      best = k;
-    }
-  }
-  if (best < 0) return null;
-  const z = Math.abs(bestD) / (noise * Math.sqrt(2 / W));
+  const step = largestStep(t, v, W);
+  if (!step) return null;
+  const { index: best, dropKpa: bestD, noise, z, prefix } = step;
   if (z < (opts.minZ ?? 8)) return null;
 
   const dt = (t[n - 1]! - t[0]!) / (n - 1);

@@ -335,6 +335,70 @@ describe('the line monitor', () => {
     expect(monitor.degraded(T0 + 6000_000).join(' ')).toMatch(/FT-2 reads (high|low) against both/);
   });
 
+  it("finds an abrupt 5 % gas leak within a second from the flow meters' steps, where the pressure step is lost in noise", () => {
+    const gas = { densityKgM3: 52, bulkModulusPa: 3.3e6 };
+    const errors: number[] = [];
+    for (let seed = 1; seed <= 8; seed++) {
+      const startMs = T0 + 1800_000;
+      const hole = 40 + seed * 61.3;
+      const line = new TestLine({
+        seed,
+        fluid: gas,
+        leak: { positionM: hole, rateM3h: 25, startMs },
+      });
+      // its Joukowsky step is a fraction of one transmitter's noise per sample
+      expect(line.stepKpaPerM3h * 25).toBeLessThan(0.3 * line.sigma('PT-0'));
+      const m = new LineLeakMonitor(line.spec);
+      for (let t = T0; t < startMs; t += 5000)
+        for (const r of line.sample(t)) m.addReadings(r.key, [r.t], [r.v], t);
+      expect(m.evaluate(startMs)).toBeNull();
+      // the captures come in as the wave reaches each sensor, nearest first
+      const sensors = [...line.spec.sensors].sort(
+        (a, b) => Math.abs(a.positionM - hole) - Math.abs(b.positionM - hole),
+      );
+      let raised: LeakChange | null = null;
+      let at = 0;
+      for (const sen of sensors) {
+        const arrival = startMs + (Math.abs(sen.positionM - hole) / line.waveMs) * 1000;
+        const c = line.capture(sen.key);
+        m.addReadings(sen.key, c.t, c.v, arrival + 500);
+        raised ??= m.evaluate(arrival + 500);
+        if (raised && !at) at = arrival + 500;
+      }
+      expect(raised?.kind, `seed ${seed}`).toBe('raise');
+      const f = raised!.finding;
+      expect(f.evidence.map((e) => e.method)).toEqual(['flow_wave']);
+      expect(f.evidence.map((e) => e.method)).not.toContain('npw');
+      expect(at - startMs).toBeLessThan(1500);
+      // between the right meters, within its stated band, with its rate
+      expect(Math.abs(f.positionM - hole), `seed ${seed}`).toBeLessThanOrEqual(f.uncertaintyM + 1);
+      expect(f.uncertaintyM).toBeLessThanOrEqual(50);
+      expect(Math.abs(f.rateM3h - 25)).toBeLessThan(Math.max(2 * f.rateUncertaintyM3h, 5));
+      errors.push(Math.abs(f.positionM - hole));
+    }
+    // timed between the meters, not just the stretch's middle
+    errors.sort((a, b) => a - b);
+    expect((errors[3]! + errors[4]!) / 2).toBeLessThan(25);
+  });
+
+  it('takes no flow wave from an unannounced flow change that moves every meter alike', () => {
+    const gas = { densityKgM3: 52, bulkModulusPa: 3.3e6 };
+    const changeMs = T0 + 1800_000;
+    const line = new TestLine({
+      seed: 3,
+      fluid: gas,
+      flowChange: { startMs: changeMs, factor: 1.08 },
+    });
+    const m = new LineLeakMonitor(line.spec);
+    for (let t = T0; t < changeMs; t += 5000)
+      for (const r of line.sample(t)) m.addReadings(r.key, [r.t], [r.v], t);
+    for (const sen of line.spec.sensors) {
+      const c = line.capture(sen.key, changeMs);
+      m.addReadings(sen.key, c.t, c.v, changeMs + 600);
+      expect(m.evaluate(changeMs + 600)).toBeNull();
+    }
+  });
+
   it('holds the pressure methods during an announced flow change and raises nothing', () => {
     const { changes } = run(
       { seed: 41, flowChange: { startMs: T0 + 1800_000, factor: 0.7 } },

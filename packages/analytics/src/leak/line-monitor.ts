@@ -5,7 +5,7 @@
  * Pure and causal: readings and the current time come in, findings go out. docs/leak-detection.md.
  */
 import { StretchBalance, BALANCE_DEFAULTS, type BalanceOptions } from './balance';
-import { fitPressureFront, type PressureFront } from './front';
+import { fitPressureFront, largestStep, type PressureFront } from './front';
 import { locateFromFronts, type NpwLocation, type Station, type StationFront } from './locate';
 import { effectiveBulkModulusPa, leakRateFromWaveM3s, waveSpeedMs } from './physics';
 
@@ -45,6 +45,13 @@ export interface LineMonitorOptions {
   rocZ?: number;
   /** Significance a capture's step needs to count as a wave front (6). */
   frontZ?: number;
+  /**
+   * Significance the flow wave needs: the rise of a stretch's upstream meter minus that of its
+   * downstream meter, in their standard errors, from the meters' own captures (6).
+   */
+  flowWaveZ?: number;
+  /** Samples either side of a split when looking for a flow meter's step in a capture (30). */
+  flowSearchWindow?: number;
   /** Identical consecutive readings that mark a sensor as stuck (4). */
   stuckRepeats?: number;
   /** A sensor silent for this many of its sampling intervals is missing (3.5). */
@@ -59,7 +66,7 @@ export interface LineMonitorOptions {
   confirmWithinMs?: number;
 }
 
-export type LeakMethodName = 'mass_balance' | 'npw' | 'pressure_roc';
+export type LeakMethodName = 'mass_balance' | 'npw' | 'flow_wave' | 'pressure_roc';
 
 export interface LeakEvidenceItem {
   method: LeakMethodName;
@@ -76,7 +83,7 @@ export interface LeakFinding {
   /** From the segment's start, m. */
   segmentDistanceM: number;
   uncertaintyM: number;
-  positionMethod: 'npw' | 'mass_balance';
+  positionMethod: 'npw' | 'flow_wave' | 'mass_balance';
   rateM3h: number;
   rateUncertaintyM3h: number;
   /** Leak rate over the line's current flow, percent. */
@@ -123,10 +130,46 @@ interface Stretch {
   alarmSince: number | null;
 }
 
+/** A flow meter's step in its capture (positive `riseM3h`: the flow went up). */
+interface FlowFront {
+  meter: number;
+  atMs: number;
+  riseM3h: number;
+  seM3h: number;
+  z: number;
+  /** Sub-sample arrival and its sigma from the front fit, when the step is clear. */
+  arrivalMs: number | null;
+  sigmaMs: number | null;
+  receivedMs: number;
+}
+
+/**
+ * A leak seen by the flow meters the moment its wave passed them: the stretch's upstream meter
+ * stepped up and its downstream meter down (an operation moves both the same way).
+ */
+export interface FlowWave {
+  stretchKey: string;
+  fromM: number;
+  toM: number;
+  positionM: number;
+  /** About 95 % half-width, m. */
+  uncertaintyM: number;
+  /** Upstream rise plus downstream fall, m3/h: the leak rate. */
+  rateM3h: number;
+  rateSeM3h: number;
+  z: number;
+  onsetMs: number;
+  /** Whether the arrival times placed it (otherwise the stretch's middle). */
+  timed: boolean;
+  upRiseM3h: number;
+  downFallM3h: number;
+}
+
 interface LeakState {
   finding: LeakFinding;
   stretchKey: string | null;
   npw: NpwLocation | null;
+  fw: FlowWave | null;
   mbSince: number | null;
   /** The balance window (samples) that first alarmed: clearing looks at one as long. */
   mbWindow: number;
@@ -153,6 +196,7 @@ export class LineLeakMonitor {
   private operationsUntil = 0;
   private operationNote: string | null = null;
   private fronts: (StationFront & { receivedMs: number; z: number })[] = [];
+  private flowFronts: FlowFront[] = [];
   private firstFrontAt: number | null = null;
   private rocEvents: { t: number; station: number; dropKpa: number }[] = [];
   private leak: LeakState | null = null;
@@ -163,6 +207,8 @@ export class LineLeakMonitor {
     this.o = {
       rocZ: 6,
       frontZ: 6,
+      flowWaveZ: 6,
+      flowSearchWindow: 30,
       stuckRepeats: 4,
       missingIntervals: 3.5,
       operationSettleS: 120,
@@ -248,10 +294,13 @@ export class LineLeakMonitor {
   addReadings(key: string, t: ArrayLike<number>, v: ArrayLike<number>, nowMs: number): void {
     const s = this.sensors.get(key);
     if (!s || t.length === 0) return;
-    if (t.length >= 40 && s.spec.quantity === 'pressure') {
+    if (t.length >= 40) {
       const spanMs = t[t.length - 1]! - t[0]!;
       // an edge report: its points are for the front, not for the slow statistics
-      if (spanMs / (t.length - 1) <= 50) return this.addCapture(s, t, v, nowMs);
+      if (spanMs / (t.length - 1) <= 50)
+        return s.spec.quantity === 'pressure'
+          ? this.addCapture(s, t, v, nowMs)
+          : this.addFlowCapture(s, t, v, nowMs);
     }
     for (let i = 0; i < t.length; i++) {
       const ti = t[i]!;
@@ -417,6 +466,114 @@ export class LineLeakMonitor {
     });
   }
 
+  /**
+   * A flow meter's capture: its step, kept whether or not it is significant on its own (the
+   * wave is judged on the difference between the two meters of a stretch).
+   */
+  private addFlowCapture(
+    s: SensorState,
+    t: ArrayLike<number>,
+    v: ArrayLike<number>,
+    nowMs: number,
+  ): void {
+    if (s.stuckSince !== null) return;
+    const W = this.o.flowSearchWindow;
+    const step = largestStep(t, v, W);
+    if (!step) return;
+    let arrivalMs: number | null = null;
+    let sigmaMs: number | null = null;
+    if (step.z >= 8) {
+      const f = fitPressureFront(t, v, { minZ: 0, searchWindow: W });
+      if (f && Math.abs(f.arrivalMs - step.atMs) < 100) {
+        arrivalMs = f.arrivalMs;
+        sigmaMs = f.sigmaMs;
+      }
+    }
+    const windowMs = (this.transitS + 2) * SEC;
+    this.flowFronts = this.flowFronts.filter(
+      (x) => Math.abs(x.atMs - step.atMs) < windowMs && x.meter !== s.index,
+    );
+    this.flowFronts.push({
+      meter: s.index,
+      atMs: step.atMs,
+      riseM3h: -step.dropKpa,
+      seM3h: step.se,
+      z: step.z,
+      arrivalMs,
+      sigmaMs,
+      receivedMs: nowMs,
+    });
+  }
+
+  /**
+   * The flow wave of a leak: for each stretch whose two meters both sent a capture of this
+   * wave, the upstream rise minus the downstream rise. A leak between them draws more in and
+   * lets less out (together, the leak rate), while a pump or valve anywhere moves both meters the same way and cancels.
+   */
+  private flowWave(): FlowWave | null {
+    if (this.flowFronts.length < 2) return null;
+    const byMeter = new Map(this.flowFronts.map((f) => [f.meter, f]));
+    let best: FlowWave | null = null;
+    for (const st of this.stretches.values()) {
+      const A = byMeter.get(st.from);
+      const B = byMeter.get(st.to);
+      if (!A || !B) continue;
+      const d = A.riseM3h - B.riseM3h;
+      const se = Math.hypot(A.seM3h, B.seM3h);
+      const z = d / se;
+      if (z < this.o.flowWaveZ) continue;
+      // a leak never makes the upstream meter fall or the downstream one rise
+      if (A.riseM3h < -3 * A.seM3h || B.riseM3h > 3 * B.seM3h) continue;
+      const Ls = st.toM - st.fromM;
+      const a = this.waveMs(this.segmentAt((st.fromM + st.toM) / 2));
+      let positionM = (st.fromM + st.toM) / 2;
+      let uncertaintyM = Ls / 2;
+      let onsetMs = Math.min(A.atMs, B.atMs);
+      let timed = false;
+      if (
+        A.arrivalMs !== null &&
+        B.arrivalMs !== null &&
+        A.sigmaMs !== null &&
+        B.sigmaMs !== null
+      ) {
+        const dt = (A.arrivalMs - B.arrivalMs) / SEC;
+        // arrivals further apart than the stretch allows: the wave came from outside it
+        if (Math.abs(dt) > (1.25 * Ls) / a + 0.05) continue;
+        const x = Math.min(Ls, Math.max(0, (Ls + a * dt) / 2));
+        // the wave speed is known to about 5 %, the arrivals to their fitted sigmas
+        const sdM = Math.hypot(
+          (a / 2) * (Math.hypot(A.sigmaMs, B.sigmaMs) / SEC),
+          0.05 * Math.abs(x - Ls / 2),
+        );
+        const u = Math.min(Ls / 2, 1.96 * sdM + 1);
+        positionM = st.fromM + x;
+        uncertaintyM = u;
+        onsetMs = (A.arrivalMs + B.arrivalMs) / 2 - (Ls / 2 / a) * SEC;
+        timed = true;
+      }
+      if (!best || z > best.z)
+        best = {
+          stretchKey: st.key,
+          fromM: st.fromM,
+          toM: st.toM,
+          positionM,
+          uncertaintyM,
+          rateM3h: d,
+          rateSeM3h: se,
+          z,
+          onsetMs,
+          timed,
+          upRiseM3h: A.riseM3h,
+          downFallM3h: -B.riseM3h,
+        };
+    }
+    if (best && this.suppressed(best.onsetMs)) {
+      this.lastNpwReject = `flow wave during ${this.operationNote ?? 'an announced operation'}`;
+      return null;
+    }
+    return best;
+  }
+
   /** Line flow now: mean of the healthy meters' latest readings, m3/h. */
   private lineFlow(nowMs: number): number {
     let s = 0;
@@ -554,23 +711,39 @@ export class LineLeakMonitor {
         roc = { t: first.t, stations: group.length, dropKpa: drops[drops.length >> 1]! };
       }
     }
-    return this.fuse(nowMs, mbBest, npw, roc);
+    // a flow wave waits for pressure fronts of the same wave still gathering (one alert placed
+    // by the better method rather than two in a row)
+    let fw = this.flowWave();
+    if (
+      fw &&
+      !this.leak &&
+      this.firstFrontAt !== null &&
+      this.fronts.length > 0 &&
+      nowMs - this.firstFrontAt < this.o.frontGatherMs
+    )
+      fw = null;
+    return this.fuse(nowMs, mbBest, npw, fw, roc);
   }
 
   private fuse(
     nowMs: number,
     mb: { st: Stretch; z: number; window: number } | null,
     npw: NpwLocation | null,
+    fw: FlowWave | null,
     roc: { t: number; stations: number; dropKpa: number } | null,
   ): LeakChange | null {
     const flow = this.lineFlow(nowMs);
     if (!this.leak) {
-      if (!mb && !npw) return null;
-      const st = mb?.st ?? (npw ? this.stretchOf(npw.positionM) : null);
+      if (!mb && !npw && !fw) return null;
+      const st =
+        mb?.st ??
+        (fw ? this.stretches.get(fw.stretchKey) : undefined) ??
+        (npw ? this.stretchOf(npw.positionM) : null);
       this.leak = {
         finding: null as unknown as LeakFinding,
         stretchKey: st?.key ?? null,
         npw,
+        fw,
         mbSince: mb ? nowMs : null,
         mbWindow: mb?.window ?? 0,
         rocT: roc?.t ?? null,
@@ -591,6 +764,10 @@ export class LineLeakMonitor {
         npw.uncertaintyM < L.npw.uncertaintyM * 0.8)
     )
       L.npw = npw;
+    if (fw && (!L.fw || fw.z > L.fw.z)) {
+      L.fw = fw;
+      if (L.stretchKey === null && this.stretches.has(fw.stretchKey)) L.stretchKey = fw.stretchKey;
+    }
     // the balance pins the stretch: it takes over a stretch guessed from the wave alone
     if (
       mb &&
@@ -625,6 +802,7 @@ export class LineLeakMonitor {
           : 'the volume balance is back to normal';
         this.leak = null;
         this.fronts = [];
+        this.flowFronts = [];
         this.firstFrontAt = null;
         this.rocEvents = [];
         if (st) {
@@ -683,6 +861,28 @@ export class LineLeakMonitor {
         },
       });
     }
+    const fw = L.fw;
+    if (fw) {
+      if (!Number.isFinite(rate)) {
+        rate = fw.rateM3h;
+        rateSe = fw.rateSeM3h;
+      }
+      if (!Number.isFinite(onset)) onset = fw.onsetMs;
+      evidence.push({
+        method: 'flow_wave',
+        t: fw.onsetMs,
+        summary: `flow stepped up ${fmt(fw.upRiseM3h)} m3/h upstream and down ${fmt(fw.downFallM3h)} m3/h downstream as the wave passed (${fmt(fw.z)} sigma), between ${fmt(fw.fromM, 0)} and ${fmt(fw.toM, 0)} m`,
+        figures: {
+          rate_m3h: round(fw.rateM3h, 2),
+          z: round(fw.z, 2),
+          upstream_rise_m3h: round(fw.upRiseM3h, 2),
+          downstream_fall_m3h: round(fw.downFallM3h, 2),
+          position_m: round(fw.positionM, 1),
+          uncertainty_m: round(fw.uncertaintyM, 1),
+          timed: fw.timed ? 'yes' : 'no',
+        },
+      });
+    }
     const npw = L.npw;
     if (npw) {
       const seg = this.segmentAt(npw.positionM);
@@ -723,7 +923,7 @@ export class LineLeakMonitor {
     }
     let positionM: number;
     let uncertaintyM: number;
-    let method: 'npw' | 'mass_balance';
+    let method: 'npw' | 'flow_wave' | 'mass_balance';
     if (
       npw &&
       (!st ||
@@ -733,6 +933,10 @@ export class LineLeakMonitor {
       positionM = npw.positionM;
       uncertaintyM = npw.uncertaintyM;
       method = 'npw';
+    } else if (fw && (!st || st.key === fw.stretchKey)) {
+      positionM = fw.positionM;
+      uncertaintyM = fw.uncertaintyM;
+      method = 'flow_wave';
     } else if (st) {
       positionM = (st.fromM + st.toM) / 2;
       uncertaintyM = (st.toM - st.fromM) / 2;
@@ -752,7 +956,9 @@ export class LineLeakMonitor {
     const z = mb?.z ?? st?.balance.state().z ?? 0;
     let confidence: number;
     if (mbOn && npw && method === 'npw') confidence = 0.97;
+    else if (mbOn && fw && method === 'flow_wave') confidence = 0.95;
     else if (mbOn) confidence = 0.55 + 0.35 * Math.min(1, Math.max(0, (z - 6.5) / 6.5));
+    else if (fw) confidence = 0.7 + 0.1 * Math.min(1, (fw.z - 6) / 6) + (npw ? 0.1 : 0);
     else confidence = 0.6 + 0.2 * Math.min(1, (npw?.stationsUsed ?? 2) / 6);
     if (L.rocT !== null && confidence < 0.97) confidence += 0.05;
     const seg = this.segmentAt(positionM);

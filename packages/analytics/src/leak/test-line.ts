@@ -182,11 +182,18 @@ export class TestLine {
     return out;
   }
 
-  /** 100 Hz capture of a pressure sensor from 1 s before to 0.5 s after the leak's wave arrives. */
-  capture(key: string): { t: number[]; v: number[] } {
-    const L = this.o.leak!;
+  /**
+   * 100 Hz capture of a sensor from 1 s before to 0.5 s after the leak's wave arrives (or, with
+   * `atMs`, around that instant: the flow change at the inlet reaches every sensor at once here).
+   */
+  capture(key: string, atMs?: number): { t: number[]; v: number[] } {
     const s = this.spec.sensors.find((x) => x.key === key)!;
-    const arrival = L.startMs + (Math.abs(s.positionM - L.positionM) / this.waveMs) * 1000;
+    let arrival: number;
+    if (atMs !== undefined) arrival = atMs;
+    else {
+      const L = this.o.leak!;
+      arrival = L.startMs + (Math.abs(s.positionM - L.positionM) / this.waveMs) * 1000;
+    }
     const t: number[] = [];
     const v: number[] = [];
     for (let ms = Math.ceil((arrival - 1000) / 10) * 10; ms <= arrival + 500; ms += 10) {
