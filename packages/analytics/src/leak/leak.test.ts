@@ -399,6 +399,32 @@ describe('the line monitor', () => {
     }
   });
 
+  it('takes no flow wave from a hole closing (upstream down, downstream up) nor during an announced operation', () => {
+    const gas = { densityKgM3: 52, bulkModulusPa: 3.3e6 };
+    const startMs = T0 + 1800_000;
+    const hole = 250;
+    for (const what of ['closing', 'announced'] as const) {
+      // a hole that opened before the monitor started is part of its learned offset; its closing
+      // sends the opposite wave
+      const leak =
+        what === 'closing'
+          ? { positionM: hole, rateM3h: 25, startMs: T0 - 3600_000, endMs: startMs }
+          : { positionM: hole, rateM3h: 25, startMs };
+      const line = new TestLine({ seed: 4, fluid: gas, leak });
+      const m = new LineLeakMonitor(line.spec);
+      for (let t = T0; t < startMs; t += 5000)
+        for (const r of line.sample(t)) m.addReadings(r.key, [r.t], [r.v], t);
+      if (what === 'announced') m.announceOperation(startMs - 2000, 'valve move', 120);
+      for (const sen of line.spec.sensors) {
+        const arrival = startMs + (Math.abs(sen.positionM - hole) / line.waveMs) * 1000;
+        const c = line.capture(sen.key, arrival);
+        m.addReadings(sen.key, c.t, c.v, arrival + 500);
+        expect(m.evaluate(arrival + 500), what).toBeNull();
+      }
+      if (what === 'announced') expect(m.lastRefusal()).toMatch(/flow wave during valve move/);
+    }
+  });
+
   it('holds the pressure methods during an announced flow change and raises nothing', () => {
     const { changes } = run(
       { seed: 41, flowChange: { startMs: T0 + 1800_000, factor: 0.7 } },
