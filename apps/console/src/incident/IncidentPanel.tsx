@@ -110,7 +110,8 @@ function LeakFacts({ leak, data }: { leak: LeakAlertDetail; data: NetworkData })
         <dt>Position</dt>
         <dd>
           {m(leak.position.segment_distance_m)} from the segment start ±{' '}
-          {m(leak.position.uncertainty_m)} <span className="muted">({leak.position.method})</span>
+          {m(leak.position.uncertainty_m)}{' '}
+          <span className="muted">({leak.position.method.replace(/_/g, ' ')})</span>
         </dd>
         <dt>Along the line</dt>
         <dd>{m(leak.position.line_position_m)} from the inlet</dd>
