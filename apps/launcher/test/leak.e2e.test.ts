@@ -265,5 +265,47 @@ describe.runIf(MOSQUITTO_AVAILABLE)(
         expect.arrayContaining(['raise', 'ack', 'comment', 'clear', 'resolve']),
       );
     }, 260_000);
+
+    it('finds an abrupt leak on a gas line, whose pressure step is lost in noise, by the flow meters in seconds', async () => {
+      const gasLine = plant.lines.find((l) => {
+        const sub = plant.substances.find((s) => s.id === l.substanceId)!;
+        return sub.phase === 'gas' && plant.segments.filter((s) => s.lineId === l.id).length >= 4;
+      })!;
+      const seg = plant.segments
+        .filter((s) => s.lineId === gasLine.id)
+        .sort((a, b) => a.order - b.order)[2]!;
+      const start = Date.now() + 500;
+      const inj = await post(`${sim}/incidents`, {
+        kind: 'leak',
+        segment: seg.id,
+        distance_m: Math.round(seg.lengthM * 0.41 * 10) / 10,
+        rate_pct: 8,
+        start,
+      });
+      expect(inj.status).toBe(201);
+      const params = inj.body['params'] as { line_position_m: number };
+      const mine = () => leakAlerts().filter((e) => e.msg.alert.source_id === gasLine.id);
+      const raised = await waitFor(
+        () => mine().find((e) => e.msg.action === 'raise'),
+        20_000,
+        'the gas leak alert on the WebSocket',
+      );
+      expect(raised.at - start).toBeLessThan(5_000);
+      // the flow wave is in its evidence at once or in the next update
+      const byWave = await waitFor(
+        () =>
+          mine()
+            .map((e) => LeakAlertDetailSchema.parse(e.msg.alert.detail))
+            .find((d) => d.evidence.some((x) => x.method === 'flow_wave')),
+        10_000,
+        'the flow wave in the alert',
+      );
+      const wave = byWave.evidence.find((x) => x.method === 'flow_wave')!;
+      expect(wave.t - start).toBeLessThan(2_000);
+      expect(
+        Math.abs(byWave.position.line_position_m - params.line_position_m),
+      ).toBeLessThanOrEqual(byWave.position.uncertainty_m + 1);
+      expect(byWave.rate.m3h).toBeGreaterThan(0);
+    }, 60_000);
   },
 );

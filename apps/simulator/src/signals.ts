@@ -66,6 +66,8 @@ export class SignalModel {
   /** Per line: where its flow meters sit and what each stretch between them packs per pascal. */
   private readonly meterLayout = new Map<number, { positions: number[]; m3PerPa: number[] }>();
   private readonly packCache = new Map<number, { t: number; cum: Float64Array }>();
+  /** While a capture is sampled: the instant whose line pack its fast flow samples carry. */
+  private packAtMs: number | null = null;
 
   constructor(
     readonly sim: SimPlant,
@@ -221,7 +223,9 @@ export class SignalModel {
     }
     let v: number;
     if (s.quantity === 'flow') {
-      v = line.line.nominalFlowM3h * load - this.packAbove(line, positionM, tMs, book);
+      v =
+        line.line.nominalFlowM3h * load -
+        this.packAbove(line, positionM, this.packAtMs ?? tMs, book);
     } else if (s.quantity === 'pressure') {
       // Darcy-Weisbach: the friction drop grows with the flow squared
       const drop = line.line.inletPressureKpa - s.nominal;
@@ -430,6 +434,27 @@ export class SignalModel {
   }
 
   /** The published value at `tMs`, or null when a dropout fault silences the sensor. */
+  /**
+   * A fast sample of a capture that started at `fromMs`. A flow meter's fast samples carry the
+   * line pack of the capture's start: the pack term is the RTU interval's mean (what the
+   * regular readings report), while within a capture the wave itself carries the flow change
+   * (`leakDelta`, `operationState`); taking the interval's mean at 100 Hz would add a
+   * second, smeared copy of it.
+   */
+  captureReading(
+    s: SimSensor,
+    tMs: number,
+    fromMs: number,
+    book: IncidentBook | null,
+  ): number | null {
+    this.packAtMs = fromMs;
+    try {
+      return this.reading(s, tMs, book);
+    } finally {
+      this.packAtMs = null;
+    }
+  }
+
   reading(s: SimSensor, tMs: number, book: IncidentBook | null): number | null {
     const faults = book?.faultsOn(s.index);
     if (!faults) return this.measured(s, tMs, book);

@@ -267,7 +267,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
           for (let t = b.fromMs; t <= b.toMs; t += BURST.periodMs) {
             // A regular sample already carries this timestamp.
             if ((t - st.phaseMs) % st.intervalMs === 0) continue;
-            const v = model.reading(s, t, book);
+            const v = model.captureReading(s, t, b.fromMs, book);
             if (v !== null && Number.isFinite(v)) readings.push({ sensor: s.tag, t, v });
           }
         }

@@ -236,7 +236,7 @@ export {
   effectiveBulkModulusPa,
   leakRateFromWaveM3s,
 } from './leak/physics';
-export { fitPressureFront } from './leak/front';
+export { fitPressureFront, largestStep } from './leak/front';
 export type { PressureFront, FrontOptions } from './leak/front';
 export { locateFromFronts } from './leak/locate';
 export type { Station, StationFront, NpwLocation, NpwResult, LocateOptions } from './leak/locate';
