@@ -13,6 +13,7 @@ import { LineLeakMonitor } from '@ct/analytics';
 import { generatePlant } from '@ct/plant';
 import { plantLines } from '../apps/detector/src/leak/plant-lines';
 import { createSimulator } from '../apps/simulator/src/simulator';
+import { replayStep, seededRandom } from './line-replay';
 
 const { values: a } = parseArgs({
   options: {
@@ -51,14 +52,7 @@ const sim = createSimulator({
 const lines = plantLines(plant, null);
 const monitors = new Map(lines.lines.map((pl) => [pl.line.id, new LineLeakMonitor(pl.spec)]));
 
-let s = Number(a.seed) >>> 0;
-const rnd = () => {
-  s = (s + 0x6d2b79f5) >>> 0;
-  let t = s;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const rnd = seededRandom(Number(a.seed));
 for (const pl of lines.lines) {
   const seg = pl.segments[Math.floor(rnd() * pl.segments.length)]!;
   sim.addIncident(
@@ -78,22 +72,7 @@ const first = new Map<string, { t: number; methods: string; position: string }>(
 const early: string[] = [];
 const t0 = performance.now();
 for (let now = start; now <= endMs; now += 100) {
-  for (const ann of sim.takeAnnouncements(now))
-    monitors
-      .get(ann.payload.line)
-      ?.announceOperation(ann.payload.t, ann.payload.kind, ann.payload.settle_s);
-  for (const msg of sim.tick(now)) {
-    const groups = new Map<string, { m: LineLeakMonitor; t: number[]; v: number[] }>();
-    for (const r of msg.message.readings) {
-      const pl = lines.bySensor.get(`${msg.company}/${r.sensor}`);
-      if (!pl) continue;
-      let g = groups.get(r.sensor);
-      if (!g) groups.set(r.sensor, (g = { m: monitors.get(pl.line.id)!, t: [], v: [] }));
-      g.t.push(r.t);
-      g.v.push(r.v);
-    }
-    for (const [tag, g] of groups) g.m.addReadings(tag, g.t, g.v, now);
-  }
+  replayStep(sim, lines, monitors, now);
   // every monitor, every 100 ms: the detector's tick gathers waves and off-delays the same way
   for (const m of monitors.values()) {
     const c = m.evaluate(now);

@@ -12,6 +12,7 @@ import { LineLeakMonitor } from '@ct/analytics';
 import { generatePlant } from '@ct/plant';
 import { plantLines } from '../apps/detector/src/leak/plant-lines';
 import { createSimulator } from '../apps/simulator/src/simulator';
+import { replayStep, seededRandom } from './line-replay';
 
 const { values: a } = parseArgs({
   options: {
@@ -71,14 +72,7 @@ function subPlant(ids: Set<string>): typeof plant {
 }
 const monitors = new Map(lines.lines.map((pl) => [pl.line.id, new LineLeakMonitor(pl.spec)]));
 
-let s = Number(a.seed) >>> 0;
-const rnd = () => {
-  s = (s + 0x6d2b79f5) >>> 0;
-  let t = s;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const rnd = seededRandom(Number(a.seed));
 // operations and sensor faults spread over the run, after an hour to learn
 const endMs = start + hours * 3_600_000;
 const spanMs = endMs - start - 3_600_000;
@@ -132,29 +126,9 @@ const alarms: {
 const t0 = performance.now();
 let readings = 0;
 for (let now = start; now <= endMs; now += 100) {
-  for (const ann of sim.takeAnnouncements(now)) {
-    monitors
-      .get(ann.payload.line)
-      ?.announceOperation(ann.payload.t, ann.payload.kind, ann.payload.settle_s);
-  }
-  const touched = new Set<LineLeakMonitor>();
-  for (const msg of sim.tick(now)) {
-    const groups = new Map<string, { m: LineLeakMonitor; t: number[]; v: number[] }>();
-    for (const r of msg.message.readings) {
-      const pl = lines.bySensor.get(`${msg.company}/${r.sensor}`);
-      if (!pl) continue;
-      let g = groups.get(r.sensor);
-      if (!g) groups.set(r.sensor, (g = { m: monitors.get(pl.line.id)!, t: [], v: [] }));
-      g.t.push(r.t);
-      g.v.push(r.v);
-      readings++;
-    }
-    for (const [tag, g] of groups) {
-      g.m.addReadings(tag, g.t, g.v, now);
-      touched.add(g.m);
-    }
-  }
-  for (const m of touched) {
+  const step = replayStep(sim, lines, monitors, now);
+  readings += step.readings;
+  for (const m of step.touched) {
     const c = m.evaluate(now);
     if (c?.kind === 'raise') {
       const inc = sim
