@@ -425,6 +425,32 @@ describe('the line monitor', () => {
     }
   });
 
+  it('does not pair a flow capture with one that came in long before it', () => {
+    const gas = { densityKgM3: 52, bulkModulusPa: 3.3e6 };
+    const startMs = T0 + 1800_000;
+    const line = new TestLine({
+      seed: 6,
+      fluid: gas,
+      leak: { positionM: 250, rateM3h: 25, startMs },
+    });
+    const m = new LineLeakMonitor(line.spec);
+    for (let t = T0; t < startMs; t += 5000)
+      for (const r of line.sample(t)) m.addReadings(r.key, [r.t], [r.v], t);
+    // the upstream meter's capture, and the downstream one's only a minute later (a link outage)
+    const up = line.capture('FT-2');
+    m.addReadings('FT-2', up.t, up.v, startMs + 600);
+    expect(m.evaluate(startMs + 600)).toBeNull();
+    for (let t = startMs + 5000; t <= startMs + 60_000; t += 5000) {
+      for (const r of line.sample(t)) m.addReadings(r.key, [r.t], [r.v], t);
+      m.evaluate(t);
+    }
+    const down = line.capture('FT-3');
+    m.addReadings('FT-3', down.t, down.v, startMs + 60_600);
+    m.evaluate(startMs + 60_600);
+    // the two captures were not taken for one wave
+    expect(m.current()?.evidence.map((e) => e.method) ?? []).not.toContain('flow_wave');
+  });
+
   it('holds the pressure methods during an announced flow change and raises nothing', () => {
     const { changes } = run(
       { seed: 41, flowChange: { startMs: T0 + 1800_000, factor: 0.7 } },

@@ -510,7 +510,12 @@ export class LineLeakMonitor {
    * wave, the upstream rise minus the downstream rise. A leak between them draws more in and
    * lets less out (together, the leak rate), while a pump or valve anywhere moves both meters the same way and cancels.
    */
-  private flowWave(): FlowWave | null {
+  private flowWave(nowMs: number): FlowWave | null {
+    // a wave's captures all arrive within its transit of the line; older ones are spent (they
+    // were judged when they came and must not join a later stretch or cost every tick)
+    const keepMs = (this.transitS + 5) * SEC;
+    if (this.flowFronts.length > 0)
+      this.flowFronts = this.flowFronts.filter((f) => nowMs - f.receivedMs <= keepMs);
     if (this.flowFronts.length < 2) return null;
     const byMeter = new Map(this.flowFronts.map((f) => [f.meter, f]));
     let best: FlowWave | null = null;
@@ -713,7 +718,7 @@ export class LineLeakMonitor {
     }
     // a flow wave waits for pressure fronts of the same wave still gathering (one alert placed
     // by the better method rather than two in a row)
-    let fw = this.flowWave();
+    let fw = this.flowWave(nowMs);
     if (
       fw &&
       !this.leak &&
